@@ -1,0 +1,112 @@
+"""The Stride application factory."""
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, load_config
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: str | Config | None = None, **overrides) -> Flask:
+    """Build the app from a config name (or object) and keyword overrides (tests)."""
+    app = Flask(__name__, instance_path=None)
+    settings = config if isinstance(config, Config) else load_config(config)
+    app.config.from_object(settings)
+    app.config.update(overrides)
+    if "DATABASE_URL" in overrides:
+        from config import normalise_database_url
+
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(overrides["DATABASE_URL"])
+    app.url_map.strict_slashes = False  # "/goals" answers like "/goals/", with no redirect
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from app.http import configure_logging, register_request_hooks
+
+    configure_logging(app)
+    register_request_hooks(app)  # before the extensions: its after-request hook then runs last
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    register_socket_handlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401 - every model, for Alembic and relationships
+    from app.extensions import api, cors, db, jwt, limiter, migrate, redis_store, socketio
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        import os
+
+        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]) or ".", exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    redis_store.init_app(app)
+    _configure_limiter_storage(app)
+    limiter.init_app(app)
+    jwt.init_app(app)
+    cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, supports_credentials=True)
+    api.init_app(app, spec_kwargs=_spec_kwargs())
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config["REDIS_URL"] if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None,
+        cors_allowed_origins=app.config["CORS_ORIGINS"],
+    )
+
+
+def _configure_limiter_storage(app: Flask) -> None:
+    """Limits live in the app's Redis: the real server, or the embedded stand-in shared by everything."""
+    if app.config["REDIS_URL"]:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    else:
+        app.config["RATELIMIT_STORAGE_URI"] = "redis://embedded"
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"connection_pool": app.extensions["redis"].connection_pool}
+
+
+def _spec_kwargs() -> dict:
+    return {
+        "info": {
+            "description": "Stride: goals, body metrics, workouts, habits and friends. Every error answers "
+            "`{code, status, message, errors?}`; `errors` names each bad field by location (json, query, path)."
+        },
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+        "security": [{"bearerAuth": []}],
+    }
+
+
+def _migrations_dir() -> str:
+    import os
+
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.blueprints.ops import blp as ops_blp
+    from app.extensions import api
+
+    api.register_blueprint(ops_blp, url_prefix="")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)
+
+
+def register_socket_handlers(app: Flask) -> None:
+    """Namespaces register here as domains add them."""

@@ -1,0 +1,32 @@
+from flask.views import MethodView
+
+from app.blueprints.ops import blp
+from app.blueprints.ops.schemas import HealthSchema, ReadinessSchema
+from app.errors import ServiceUnavailable
+from app.extensions import limiter
+from app.services import ops
+
+
+@blp.route("/health")
+class HealthView(MethodView):
+    decorators = [limiter.exempt]  # probes from load balancers are never throttled
+
+    @blp.response(200, HealthSchema)
+    def get(self):
+        """Answer 200 while the process is alive."""
+        return {"status": "ok"}
+
+
+@blp.route("/ready")
+class ReadyView(MethodView):
+    decorators = [limiter.exempt]
+
+    @blp.response(200, ReadinessSchema)
+    @blp.alt_response(503, description="A dependency is down; `message` names it and `checks` says which.")
+    def get(self):
+        """Answer 200 when the database and Redis are reachable, 503 naming what is down."""
+        checks = ops.readiness()
+        down = [name for name, state in checks.items() if state != "ok"]
+        if down:
+            raise ServiceUnavailable(f"Not ready: {', '.join(down)} unreachable.", extra={"checks": checks})
+        return {"status": "ready", "checks": checks}

@@ -1,0 +1,57 @@
+"""The extension objects, created unbound and initialised in `create_app`."""
+
+import fakeredis
+import redis
+from flask import Flask, current_app
+from flask_cors import CORS
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RedisConnection:
+    """The app's one Redis client: the real server at `REDIS_URL`, or an in-process stand-in.
+
+    Everything that needs Redis (revocation list, rate limits, RQ queues) takes its client from here,
+    so in embedded mode they all share one fakeredis server.
+    """
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config.get("REDIS_URL")
+        if url:
+            client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        else:
+            client = fakeredis.FakeRedis(server=fakeredis.FakeServer())
+        app.extensions["redis"] = client
+
+    @property
+    def client(self) -> redis.Redis:
+        return current_app.extensions["redis"]
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True, compare_type=True)
+api = Api()
+jwt = JWTManager()
+cors = CORS()
+limiter = Limiter(key_func=get_remote_address)
+socketio = SocketIO()
+redis_store = RedisConnection()

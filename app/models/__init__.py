@@ -1,0 +1,1 @@
+"""Every model, imported here so Alembic and relationship resolution see them all."""

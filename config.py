@@ -1,0 +1,139 @@
+"""Configuration, read only from environment variables.
+
+`create_app()` picks a class by `STRIDE_ENV` (development, testing, production; default development).
+"""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - the embedded default; production refuses it
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return env(name, "1" if default else "0").lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = env("SECRET_KEY", DEV_SECRET)
+    JWT_SECRET_KEY = env("JWT_SECRET_KEY", DEV_SECRET)
+
+    # Empty means embedded: a SQLite file under instance/ and an in-process Redis stand-in.
+    DATABASE_URL = env("DATABASE_URL")
+    REDIS_URL = env("REDIS_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    HOST = env("HOST", "127.0.0.1")
+    PORT = env_int("PORT", 5000)
+    LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+    CORS_ORIGINS = env_list("CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
+    FRONTEND_URL = env("FRONTEND_URL", "http://localhost:3000")
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+    TRUST_PROXY_HOPS = env_int("TRUST_PROXY_HOPS", 0)
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "Stride API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    OPENAPI_REDOC_PATH = "/redoc"
+    OPENAPI_REDOC_URL = "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js"
+
+    # Background jobs (RQ)
+    JOBS_RUN_INLINE = env_bool("JOBS_RUN_INLINE", False)  # tests: run each job at once, in its own app context
+    JOB_DEFAULT_TIMEOUT = env_int("JOB_DEFAULT_TIMEOUT", 300)
+
+    # Rate limits (flask-limiter)
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADER_LIMIT = "RateLimit-Limit"
+    RATELIMIT_HEADER_REMAINING = "RateLimit-Remaining"
+    RATELIMIT_HEADER_RESET = "RateLimit-Reset"
+    RATELIMIT_STRATEGY = "moving-window"
+
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))
+
+    def __init__(self) -> None:
+        if not self.DATABASE_URL:
+            self.DATABASE_URL = "sqlite:///" + os.path.join(instance_path(), "stride.sqlite")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.DATABASE_URL)
+
+    @property
+    def is_embedded_redis(self) -> bool:
+        return not self.REDIS_URL
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    DATABASE_URL = env("TEST_DATABASE_URL")
+    REDIS_URL = env("TEST_REDIS_URL")
+    JOBS_RUN_INLINE = True
+    RATELIMIT_ENABLED = False
+    SOCKETIO_MESSAGE_QUEUE = False  # Flask-SocketIO's test client refuses a message queue
+    LOG_LEVEL = env("LOG_LEVEL", "WARNING").upper()
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            value = getattr(self, name)
+            if not value or value == DEV_SECRET or len(value) < 32:
+                raise ConfigError(f"{name} must be set to a random value of at least 32 characters in production.")
+        for name in ("DATABASE_URL", "REDIS_URL"):
+            if not getattr(self, name):
+                raise ConfigError(f"{name} must be set in production.")
+        super().__init__()
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message names the variable."""
+
+
+CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
+
+
+def load_config(name: str | None = None) -> Config:
+    name = name or env("STRIDE_ENV", "development")
+    if name not in CONFIGS:
+        raise ConfigError(f"STRIDE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
+    return CONFIGS[name]()
+
+
+def instance_path() -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,19 @@
+"""Baseline: an empty schema; every later revision builds on it.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-23
+"""
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

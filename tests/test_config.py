@@ -1,0 +1,70 @@
+"""Configuration comes only from the environment; production refuses unsafe settings."""
+
+import pytest
+
+from config import DEV_SECRET, ConfigError, DevelopmentConfig, ProductionConfig, load_config, normalise_database_url
+
+GOOD_SECRET = "s" * 40
+
+
+@pytest.fixture
+def production_env(monkeypatch):
+    for name, value in {
+        "SECRET_KEY": GOOD_SECRET,
+        "JWT_SECRET_KEY": GOOD_SECRET,
+        "DATABASE_URL": "postgresql://stride@db/stride",
+        "REDIS_URL": "redis://cache:6379/0",
+    }.items():
+        monkeypatch.setattr(ProductionConfig, name, value)
+    return monkeypatch
+
+
+def test_production_accepts_complete_settings(production_env):
+    settings = load_config("production")
+
+    assert settings.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://stride@db/stride"
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "JWT_SECRET_KEY"])
+@pytest.mark.parametrize("value", [None, DEV_SECRET, "short"])
+def test_production_refuses_a_missing_or_default_secret_naming_it(production_env, name, value):
+    production_env.setattr(ProductionConfig, name, value)
+
+    with pytest.raises(ConfigError, match=name):
+        load_config("production")
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_embedded_stand_ins(production_env, name):
+    production_env.setattr(ProductionConfig, name, None)
+
+    with pytest.raises(ConfigError, match=name):
+        load_config("production")
+
+
+def test_development_defaults_to_a_sqlite_file_under_instance_and_embedded_redis(monkeypatch):
+    monkeypatch.setattr(DevelopmentConfig, "DATABASE_URL", None)
+    monkeypatch.setattr(DevelopmentConfig, "REDIS_URL", None)
+
+    settings = load_config("development")
+
+    assert settings.SQLALCHEMY_DATABASE_URI.endswith("/instance/stride.sqlite")
+    assert settings.is_embedded_redis
+
+
+def test_an_unknown_environment_name_is_refused():
+    with pytest.raises(ConfigError, match="STRIDE_ENV"):
+        load_config("staging")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_use_psycopg_3(url, expected):
+    assert normalise_database_url(url) == expected
