@@ -1,0 +1,132 @@
+"""Operator commands: `flask serve`, `flask worker`, `flask scheduler`, `flask jobs …`."""
+
+import logging
+import os
+import time
+import uuid
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from rq import Queue
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.worker import Worker
+
+from app.queueing import QUEUES, JobRequest, enqueue_now
+
+log = logging.getLogger(__name__)
+jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Defaults to HOST (127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Defaults to PORT (5000).")
+def serve_command(host: str | None, port: int | None) -> None:
+    """Serve REST and Socket.IO on one port; in embedded mode also run the job threads."""
+    from app.extensions import socketio
+    from app.jobs.runtime import EmbeddedThreads
+
+    app = current_app._get_current_object()
+    if not app.config["REDIS_URL"]:
+        EmbeddedThreads(app).start()
+    host = host or app.config["HOST"]
+    port = port or app.config["PORT"]
+    click.echo(f"Stride on http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)  # Flask ignores app.run() inside `flask …` unless told otherwise
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=True)
+
+
+@click.command("worker")
+@click.option("--queues", "-q", multiple=True, help=f"Queues to listen on, in order (default: {', '.join(QUEUES)}).")
+@click.option("--burst", is_flag=True, help="Quit once the queues are empty.")
+@click.option("--with-scheduler/--without-scheduler", default=True, help="Also move delayed and retried jobs.")
+def worker_command(queues: tuple[str, ...], burst: bool, with_scheduler: bool) -> None:
+    """Run an RQ worker in which every job has the app context."""
+    from app.jobs.runtime import build_worker
+
+    app = _require_real_redis("flask worker")
+    worker = build_worker(app, queues=queues or QUEUES)
+    worker.work(burst=burst, with_scheduler=with_scheduler, logging_level=app.config["LOG_LEVEL"])
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Enqueue the periodic jobs of app/jobs/schedule.py on time (run exactly one)."""
+    from app.jobs.runtime import build_cron
+
+    app = _require_real_redis("flask scheduler")
+    build_cron(app).start()
+
+
+@jobs_cli.command("status")
+def jobs_status() -> None:
+    """Show queue sizes, workers, failed jobs and periodic jobs' last runs."""
+    from app.jobs.schedule import PERIODIC_JOBS
+    from app.services.maintenance import last_run
+
+    connection = current_app.extensions["redis"]
+    for name in QUEUES:
+        queue = Queue(name, connection=connection)
+        failed = FailedJobRegistry(queue=queue)
+        click.echo(
+            f"queue {name:8} queued={queue.count} started={StartedJobRegistry(queue=queue).count} "
+            f"scheduled={ScheduledJobRegistry(queue=queue).count} failed={failed.count}"
+        )
+        for job_id in failed.get_job_ids()[:10]:
+            job = queue.fetch_job(job_id)
+            reason = (job.latest_result().exc_string or "").strip().splitlines()[-1:] if job else ["(gone)"]
+            click.echo(f"  failed {job_id}: {job.func_name if job else ''} {' '.join(reason)}")
+    workers = Worker.all(connection=connection)
+    click.echo(f"workers {len(workers)}: " + ", ".join(f"{w.name} ({w.get_state()})" for w in workers))
+    for periodic in PERIODIC_JOBS:
+        click.echo(
+            f"periodic {periodic.name} [{periodic.cron or periodic.interval}] "
+            f"last run: {last_run(periodic.func.__name__)}"
+        )
+
+
+@jobs_cli.command("ping")
+@click.option("--timeout", default=30, type=int, help="Seconds to wait for a worker.")
+def jobs_ping(timeout: int) -> None:
+    """Enqueue a job and wait until a worker has run it."""
+    token = uuid.uuid4().hex
+    job = enqueue_now(JobRequest("app.jobs.maintenance.ping", (token,), queue="high", retry=None))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = job.get_status(refresh=True)
+        if status == "finished":
+            click.echo(f"pong {job.return_value()} from a worker")
+            return
+        if status == "failed":
+            raise click.ClickException(f"the ping job failed: {job.latest_result().exc_string}")
+        time.sleep(0.2)
+    raise click.ClickException(f"no worker ran the ping job within {timeout}s (is `flask worker` running?)")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+def jobs_run(name: str) -> None:
+    """Run one periodic job now, in this process (for example: prune_expired)."""
+    from app.jobs.schedule import PERIODIC_JOBS
+
+    for periodic in PERIODIC_JOBS:
+        if name in (periodic.func.__name__, periodic.name):
+            click.echo(f"{periodic.name}: {periodic.func()}")
+            return
+    raise click.ClickException(f"no periodic job named {name!r}")
+
+
+def _require_real_redis(command: str) -> Flask:
+    app = current_app._get_current_object()
+    if not app.config["REDIS_URL"]:
+        raise click.ClickException(
+            f"{command} needs REDIS_URL: without it the queue lives inside the web process "
+            "(`make run` runs jobs there)."
+        )
+    return app
+
+
+def register(app: Flask) -> None:
+    for command in (serve_command, worker_command, scheduler_command):
+        app.cli.add_command(command)
+    app.cli.add_command(jobs_cli)

@@ -1,0 +1,1 @@
+"""RQ jobs. Each takes ids (never objects), reloads, calls services and is safe to run twice."""

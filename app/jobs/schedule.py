@@ -1,0 +1,24 @@
+"""The periodic jobs, as data. The scheduler (`flask scheduler`, or a thread in embedded mode) enqueues them."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.jobs import maintenance
+
+
+@dataclass(frozen=True)
+class Periodic:
+    func: Callable
+    cron: str | None = None  # read in UTC
+    interval: int | None = None  # seconds, when not a cron string
+    queue: str = "low"
+    timeout: int = 300
+
+    @property
+    def name(self) -> str:
+        return f"{self.func.__module__}.{self.func.__name__}"
+
+
+PERIODIC_JOBS: list[Periodic] = [
+    Periodic(maintenance.prune_expired, cron="*/15 * * * *"),
+]

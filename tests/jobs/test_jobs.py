@@ -1,0 +1,170 @@
+"""Background jobs: after-commit enqueueing, the embedded worker thread, a real worker process, periodic jobs."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rq import Retry
+from rq.job import JobStatus
+from rq.registry import FailedJobRegistry
+
+from app.extensions import db, redis_store
+from app.jobs.runtime import EmbeddedThreads, build_cron
+from app.queueing import JobRequest, enqueue, enqueue_now, get_queue
+from app.services.maintenance import PING_KEY, last_run
+from tests.conftest import REAL_REDIS_URL, needs_real_redis
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def wait_for(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_enqueue_waits_for_the_commit(app_factory):
+    app = app_factory(JOBS_RUN_INLINE=False)
+    with app.app_context():
+        queue = get_queue("default")
+        enqueue("app.jobs.maintenance.ping", "t1")
+        assert queue.count == 0  # nothing is visible before the transaction commits
+
+        db.session.commit()
+
+        assert queue.count == 1
+
+
+def test_enqueue_is_dropped_when_the_transaction_rolls_back(app_factory):
+    app = app_factory(JOBS_RUN_INLINE=False)
+    with app.app_context():
+        enqueue("app.jobs.maintenance.ping", "t2")
+        db.session.rollback()
+        db.session.commit()
+
+        assert get_queue("default").count == 0
+
+
+def test_inline_mode_runs_the_job_in_its_own_app_context(app):
+    with app.app_context():
+        enqueue("app.jobs.maintenance.ping", "inline-token")
+        db.session.commit()
+
+        assert redis_store.client.get(PING_KEY.format("inline-token")) is not None
+
+
+def test_embedded_worker_thread_runs_a_job(app_factory):
+    app = app_factory(JOBS_RUN_INLINE=False)
+    threads = EmbeddedThreads(app).start()
+    try:
+        with app.app_context():
+            job = enqueue_now(JobRequest("app.jobs.maintenance.ping", ("thread-token",), queue="high"))
+
+            assert wait_for(lambda: job.get_status(refresh=True) == JobStatus.FINISHED)
+            assert job.return_value() == "thread-token"
+            assert redis_store.client.get(PING_KEY.format("thread-token")) is not None
+    finally:
+        threads.stop()
+
+
+def test_the_scheduler_enqueues_periodic_jobs_that_the_worker_runs(app_factory):
+    app = app_factory(JOBS_RUN_INLINE=False)
+    with app.app_context():
+        cron = build_cron(app)
+        assert cron.enqueue_jobs() == []  # cron jobs wait for their first slot
+        for job in cron.get_jobs():
+            job.next_enqueue_time = datetime.now(UTC) - timedelta(seconds=1)
+        enqueued = cron.enqueue_jobs()
+
+        assert [job.name for job in enqueued] == ["app.jobs.maintenance.prune_expired"]
+        assert get_queue("low").count == 1
+
+        threads = EmbeddedThreads(app).start()
+        try:
+            assert wait_for(lambda: last_run("prune_expired") is not None)
+        finally:
+            threads.stop()
+
+
+def flaky(key: str, failures: int) -> int:
+    """A job that fails its first `failures` runs."""
+    attempt = redis_store.client.incr(key)
+    if attempt <= failures:
+        raise RuntimeError(f"transient failure {attempt}")
+    return attempt
+
+
+@pytest.mark.parametrize(("failures", "status"), [(2, JobStatus.FINISHED), (5, JobStatus.FAILED)])
+def test_a_failing_job_is_retried_then_finishes_or_stays_visible_as_failed(app_factory, failures, status):
+    app = app_factory(JOBS_RUN_INLINE=False)
+    threads = EmbeddedThreads(app).start()
+    try:
+        with app.app_context():
+            key = f"flaky:{uuid.uuid4().hex}"
+            job = enqueue_now(JobRequest(flaky, (key, failures), retry=Retry(max=2, interval=0)))
+
+            assert wait_for(lambda: job.get_status(refresh=True) in (JobStatus.FINISHED, JobStatus.FAILED))
+            assert job.get_status() == status
+            assert int(redis_store.client.get(key)) == min(failures + 1, 3)
+            assert (job.id in FailedJobRegistry(queue=get_queue("default"))) == (status == JobStatus.FAILED)
+    finally:
+        threads.stop()
+
+
+def test_jobs_retry_with_backoff_by_default(app_factory):
+    app = app_factory(JOBS_RUN_INLINE=False)
+    with app.app_context():
+        job = enqueue_now(JobRequest("app.jobs.maintenance.ping", ("x",)))
+
+        assert job.retries_left == 3
+        assert job.retry_intervals == [10, 60, 300]
+
+
+@needs_real_redis
+def test_a_separate_flask_worker_process_runs_a_job_from_real_redis(app_factory, database_url):
+    app = app_factory(JOBS_RUN_INLINE=False)
+    token = uuid.uuid4().hex
+    with app.app_context():
+        job = enqueue_now(JobRequest("app.jobs.maintenance.ping", (token,), queue="high"))
+
+    env = {
+        **os.environ,
+        "STRIDE_ENV": "development",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REAL_REDIS_URL,
+        "FLASK_APP": "wsgi",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "worker", "--burst", "--without-scheduler"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    with app.app_context():
+        assert job.get_status(refresh=True) == JobStatus.FINISHED
+        assert job.return_value() == token
+        assert redis_store.client.get(PING_KEY.format(token)) is not None
+
+
+@pytest.mark.parametrize("command", [["worker", "--burst"], ["scheduler"]])
+def test_worker_and_scheduler_refuse_to_run_without_redis_url(command):
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
+    env.update({"FLASK_APP": "wsgi", "STRIDE_ENV": "development"})
+
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
