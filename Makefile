@@ -1,0 +1,43 @@
+# Stride. `make run` serves it from a fresh clone; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint format worker scheduler bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed  ## Serve REST + Socket.IO on HOST:PORT (embedded SQLite + in-process Redis unless configured)
+	$(FLASK) db upgrade
+	$(FLASK) serve
+
+test: $(VENV)/.installed-dev  ## Run the whole suite (real PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: $(VENV)/.installed  ## Production: an RQ worker (needs REDIS_URL)
+	$(FLASK) worker
+
+scheduler: $(VENV)/.installed  ## Production: the periodic-job scheduler, exactly one (needs REDIS_URL)
+	$(FLASK) scheduler
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
