@@ -6,7 +6,7 @@
 import os
 from datetime import timedelta
 
-DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - the embedded default; production refuses it
+DEV_SECRET = "dev-only-not-secret-set-a-real-one-in-production"  # noqa: S105 - the embedded default; production refuses it
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -24,6 +24,10 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def instance_path() -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
 
 
 class Config:
@@ -70,13 +74,61 @@ class Config:
     RATELIMIT_HEADER_RESET = "RateLimit-Reset"
     RATELIMIT_STRATEGY = "moving-window"
 
+    # Email
+    MAIL_BACKEND = env("MAIL_BACKEND")  # smtp | console | file; default: smtp when MAIL_SERVER is set
+    MAIL_SERVER = env("MAIL_SERVER")
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = env("MAIL_USERNAME")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "Stride <no-reply@stride.local>")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
+    MAIL_FILE_DIR = env("MAIL_FILE_DIR", os.path.join(instance_path(), "mail"))
+
+    # Authentication
+    JWT_ALGORITHM = "HS256"
+    JWT_DECODE_ALGORITHMS = ["HS256"]
+    JWT_PRIVATE_KEY_PATH = env("JWT_PRIVATE_KEY_PATH")
+    JWT_PUBLIC_KEY_PATH = env("JWT_PUBLIC_KEY_PATH")
+    AUTH_COOKIE_MODE = env_bool("AUTH_COOKIE_MODE", False)  # browser SPAs: tokens in HttpOnly cookies + CSRF
+    JWT_COOKIE_SECURE = env_bool("JWT_COOKIE_SECURE", False)
+    JWT_COOKIE_SAMESITE = env("JWT_COOKIE_SAMESITE", "Lax")
+    JWT_REFRESH_COOKIE_PATH = "/api/v1/token/refresh"
+    JWT_COOKIE_REFRESH_WITHIN = env_int("JWT_COOKIE_REFRESH_WITHIN", 5 * 60)  # implicit refresh this close to expiry
+    PASSWORD_RESET_TTL = env_int("PASSWORD_RESET_TTL", 3600)
+    EMAIL_VERIFICATION_TTL = env_int("EMAIL_VERIFICATION_TTL", 48 * 3600)
+    ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)  # OWASP: argon2id, m=19 MiB, t=2, p=1
+    ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 19 * 1024)
+    ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 1)
+    RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "10 per minute;100 per hour")  # per IP
+    RATELIMIT_LOGIN_ACCOUNT = env("RATELIMIT_LOGIN_ACCOUNT", "5 per minute;30 per hour")  # per account
+    RATELIMIT_REGISTER = env("RATELIMIT_REGISTER", "10 per hour")
+    RATELIMIT_PASSWORD_RESET = env("RATELIMIT_PASSWORD_RESET", "5 per hour")  # per IP and per account
+    RATELIMIT_VERIFICATION = env("RATELIMIT_VERIFICATION", "5 per hour")
+    RATELIMIT_REFRESH = env("RATELIMIT_REFRESH", "30 per minute")
+
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))
 
     def __init__(self) -> None:
         if not self.DATABASE_URL:
             self.DATABASE_URL = "sqlite:///" + os.path.join(instance_path(), "stride.sqlite")
-        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.DATABASE_URL)
+        derive(self.__dict__, self)
+        if self.JWT_PRIVATE_KEY_PATH or self.JWT_PUBLIC_KEY_PATH:
+            self._load_rsa_keys()
+
+    def _load_rsa_keys(self) -> None:
+        """RS256 with a configured key pair (the public half is published at /.well-known/jwks.json)."""
+        if not (self.JWT_PRIVATE_KEY_PATH and self.JWT_PUBLIC_KEY_PATH):
+            raise ConfigError("JWT_PRIVATE_KEY_PATH and JWT_PUBLIC_KEY_PATH must be set together.")
+        for name in ("JWT_PRIVATE_KEY_PATH", "JWT_PUBLIC_KEY_PATH"):
+            if not os.path.isfile(getattr(self, name)):
+                raise ConfigError(f"{name} does not name a readable file.")
+        with open(self.JWT_PRIVATE_KEY_PATH) as private, open(self.JWT_PUBLIC_KEY_PATH) as public:
+            self.JWT_PRIVATE_KEY, self.JWT_PUBLIC_KEY = private.read(), public.read()
+        self.JWT_ALGORITHM = "RS256"
+        self.JWT_DECODE_ALGORITHMS = ["RS256"]
 
     @property
     def is_embedded_redis(self) -> bool:
@@ -95,15 +147,19 @@ class TestingConfig(Config):
     JOBS_RUN_INLINE = True
     RATELIMIT_ENABLED = False
     SOCKETIO_MESSAGE_QUEUE = False  # Flask-SocketIO's test client refuses a message queue
+    MAIL_BACKEND = env("TEST_MAIL_BACKEND", "console")
     LOG_LEVEL = env("LOG_LEVEL", "WARNING").upper()
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    JWT_COOKIE_SECURE = env_bool("JWT_COOKIE_SECURE", True)
 
     def __init__(self) -> None:
         for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+            if name == "JWT_SECRET_KEY" and self.JWT_PRIVATE_KEY_PATH:
+                continue  # RS256 signs with the key pair
             value = getattr(self, name)
             if not value or value == DEV_SECRET or len(value) < 32:
                 raise ConfigError(f"{name} must be set to a random value of at least 32 characters in production.")
@@ -127,8 +183,11 @@ def load_config(name: str | None = None) -> Config:
     return CONFIGS[name]()
 
 
-def instance_path() -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance")
+def derive(settings: dict, source=None) -> None:
+    """Settings computed from others; run again after overrides (tests) change their inputs."""
+    get = (lambda name: getattr(source, name)) if source is not None else settings.get
+    settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(get("DATABASE_URL"))
+    settings["JWT_TOKEN_LOCATION"] = ["cookies", "headers"] if get("AUTH_COOKIE_MODE") else ["headers"]
 
 
 def normalise_database_url(url: str) -> str:

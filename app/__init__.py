@@ -5,7 +5,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import Config, load_config
+from config import Config, derive, load_config
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +16,7 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
     settings = config if isinstance(config, Config) else load_config(config)
     app.config.from_object(settings)
     app.config.update(overrides)
-    if "DATABASE_URL" in overrides:
-        from config import normalise_database_url
-
-        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(overrides["DATABASE_URL"])
+    derive(app.config)
     app.url_map.strict_slashes = False  # "/goals" answers like "/goals/", with no redirect
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]
@@ -90,10 +87,17 @@ def _migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.blueprints.ops import blp as ops_blp
+    from app.blueprints import admin, auth, ops, users
+    from app.blueprints.common import IdConverter
     from app.extensions import api
+    from app.security import register_security
 
-    api.register_blueprint(ops_blp, url_prefix="")
+    app.url_map.converters["int"] = IdConverter
+    register_security(app)
+    api.register_blueprint(ops.blp, url_prefix="")
+    api.register_blueprint(auth.wellknown, url_prefix="")
+    for blueprint in (auth.blp, users.blp, admin.blp):
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -8,14 +8,78 @@ import uuid
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from marshmallow import ValidationError
 from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.worker import Worker
 
+from app.blueprints.auth.schemas import RegisterSchema
+from app.errors import DomainError
+from app.extensions import db
+from app.models import Role
+from app.models.base import utcnow
 from app.queueing import QUEUES, JobRequest, enqueue_now
+from app.services import auth, users
 
 log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
+users_cli = AppGroup("users", help="Create accounts, change roles, deactivate.")
+tokens_cli = AppGroup("tokens", help="Sessions and tokens.")
+ROLES = click.Choice([str(role) for role in Role])
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--email", required=True)
+@click.option("--role", type=ROLES, default=str(Role.USER), show_default=True)
+@click.password_option(help="Prompted for (twice) when not given.")
+def users_create(username: str, email: str, role: str, password: str) -> None:
+    """Create an account with a role (for example the first admin)."""
+    try:
+        data = RegisterSchema().load({"username": username, "email": email, "password": password})
+        user = auth.create_user(data, Role(role))
+    except (DomainError, ValidationError) as exc:
+        raise click.ClickException(_explain(exc)) from exc
+    click.echo(f"created {user.username} (id {user.id}, {user.role})")
+
+
+@users_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=ROLES)
+def users_set_role(username: str, role: str) -> None:
+    """Give an account a role: user, trainer or admin."""
+    try:
+        user = users.set_role(username, Role(role))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{user.username} is now {user.role}")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Deactivate an account: it cannot log in and its sessions end."""
+    try:
+        user = users.deactivate(username)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{user.username} is deactivated")
+
+
+@tokens_cli.command("prune")
+def tokens_prune() -> None:
+    """Delete sessions and one-time tokens that expired or were revoked over a week ago."""
+    click.echo(f"pruned {auth.prune(utcnow())} rows")
+    db.session.commit()
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in exc.messages.items())
+    if isinstance(exc, DomainError) and exc.errors:
+        fields = exc.errors.get("json", {})
+        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in fields.items()) or exc.message
+    return str(exc)
 
 
 @click.command("serve")
@@ -129,4 +193,5 @@ def _require_real_redis(command: str) -> Flask:
 def register(app: Flask) -> None:
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)
-    app.cli.add_command(jobs_cli)
+    for group in (jobs_cli, users_cli, tokens_cli):
+        app.cli.add_command(group)

@@ -4,6 +4,7 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask
+from redis.exceptions import RedisError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -86,6 +87,13 @@ def handle_integrity_error(error: IntegrityError):
     return error_body(409, "That conflicts with something that already exists."), 409
 
 
+def handle_redis_error(error: RedisError):
+    """Fail closed: without Redis nobody can tell a revoked token or an exhausted limit, so refuse."""
+    db.session.rollback()
+    log.error("redis unavailable: %s", error)
+    return error_body(503, "A required service is unavailable; try again shortly."), 503, {"Retry-After": "5"}
+
+
 def handle_internal_error(error: InternalServerError):
     """Flask has already logged the traceback; the client learns nothing internal."""
     db.session.rollback()
@@ -95,6 +103,7 @@ def handle_internal_error(error: InternalServerError):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(RedisError, handle_redis_error)
     app.register_error_handler(InternalServerError, handle_internal_error)
     # Registered after api.init_app, so it replaces flask-smorest's own HTTPException handler.
     app.register_error_handler(HTTPException, handle_http_exception)

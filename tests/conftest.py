@@ -119,3 +119,47 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+# --- people and their tokens --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user (committed) and return its id; keyword arguments set fields, `password` the password."""
+    from tests.factories import UserFactory
+
+    def maker(**fields):
+        with app.app_context():
+            return UserFactory(**fields).id
+
+    return maker
+
+
+def login(client, username: str, password: str | None = None, **headers) -> dict:
+    from tests.factories import DEFAULT_PASSWORD
+
+    response = client.post(
+        "/api/v1/login/", json={"username": username, "password": password or DEFAULT_PASSWORD}, headers=headers
+    )
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user(username="alice")
+
+
+@pytest.fixture
+def tokens(client, user):
+    return login(client, "alice")
+
+
+@pytest.fixture
+def auth_headers(tokens):
+    return bearer(tokens["access_token"])

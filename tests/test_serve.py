@@ -62,6 +62,8 @@ def test_openapi_document_is_valid_openapi_3_with_bearer_security(server):
     assert "Error" in document["components"]["schemas"]
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
+            if method == "parameters":
+                continue
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
 
 

@@ -1,1 +1,16 @@
 """Every model, imported here so Alembic and relationship resolution see them all."""
+
+from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
+from app.models.users import Gender, Privacy, Role, User
+
+__all__ = [
+    "AuditEvent",
+    "AuditType",
+    "AuthSession",
+    "Gender",
+    "OneTimeToken",
+    "Privacy",
+    "Role",
+    "TokenPurpose",
+    "User",
+]

@@ -5,23 +5,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from app.extensions import db, redis_store
+from app.services import auth
 
 log = logging.getLogger(__name__)
 
 Pruner = Callable[[datetime], int]
-_PRUNERS: dict[str, Pruner] = {}
+PRUNERS: dict[str, Pruner] = {"auth": auth.prune}
+"""Each domain's function that deletes its expired rows in set-based statements and returns the count."""
 LAST_RUN_KEY = "stride:jobs:last_run:{}"
 PING_KEY = "stride:jobs:ping:{}"
 
 
-def register_pruner(name: str, pruner: Pruner) -> None:
-    """A domain's function that deletes its expired rows (one set-based statement) and returns the count."""
-    _PRUNERS[name] = pruner
-
-
 def prune_expired(now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC)
-    removed = {name: pruner(now) for name, pruner in _PRUNERS.items()}
+    removed = {name: pruner(now) for name, pruner in PRUNERS.items()}
     db.session.commit()
     redis_store.client.set(LAST_RUN_KEY.format("prune_expired"), now.isoformat())
     log.info("prune_expired removed %s", removed)

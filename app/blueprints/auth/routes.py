@@ -1,0 +1,201 @@
+from flask import current_app, g, request
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
+
+from app.blueprints.auth import blp, wellknown
+from app.blueprints.auth.schemas import (
+    ChangePasswordSchema,
+    CountSchema,
+    JWKSetSchema,
+    LoginSchema,
+    MessageSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
+    RefreshSchema,
+    RegisterSchema,
+    SessionSchema,
+    TokenConfirmSchema,
+    TokenPairSchema,
+    session_view,
+)
+from app.blueprints.users.schemas import UserSchema
+from app.extensions import limiter
+from app.security import client_info, login_required, refuse_if_authenticated
+from app.services import auth, jwks
+
+PUBLIC = [{}]  # OpenAPI: no credentials needed
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def login_account_key() -> str:
+    body = request.get_json(silent=True) or {}
+    return f"login:{str(body.get('username', '')).strip().lower()[:254]}"
+
+
+def reset_account_key() -> str:
+    body = request.get_json(silent=True) or {}
+    return f"reset:{str(body.get('email', '')).strip().lower()[:254]}"
+
+
+def token_response(user, pair) -> dict:
+    """The token pair and the user; in cookie mode the tokens travel only as HttpOnly cookies."""
+    g.issued_tokens = pair
+    body = {"token_type": pair.token_type, "expires_in": pair.expires_in, "user": user}
+    if not current_app.config["AUTH_COOKIE_MODE"]:
+        body.update(access_token=pair.access_token, refresh_token=pair.refresh_token)
+    return body
+
+
+@blp.route("/register/")
+class RegisterView(MethodView):
+    @blp.doc(security=PUBLIC)
+    @limiter.limit(_limit("RATELIMIT_REGISTER"))
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, TokenPairSchema)
+    @blp.alt_response(403, description="Already logged in.")
+    @blp.alt_response(409, description="The username or email is taken.")
+    def post(self, data):
+        """Create an account and log in at once."""
+        refuse_if_authenticated()
+        return token_response(*auth.register(data, client_info()))
+
+
+@blp.route("/login/")
+class LoginView(MethodView):
+    @blp.doc(security=PUBLIC)
+    @limiter.limit(_limit("RATELIMIT_LOGIN"))
+    @limiter.limit(
+        _limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=login_account_key, deduct_when=lambda r: r.status_code == 401
+    )
+    @blp.arguments(LoginSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, description="Wrong credentials (one message for every cause).")
+    def post(self, data):
+        """Log in with a username or email and a password."""
+        refuse_if_authenticated()
+        return token_response(*auth.login(data["username"], data["password"], client_info()))
+
+
+@blp.route("/token/refresh/")
+class RefreshView(MethodView):
+    @limiter.limit(_limit("RATELIMIT_REFRESH"))
+    @blp.arguments(RefreshSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, description="Invalid, expired, revoked or already-used refresh token.")
+    def post(self, data):
+        """Rotate a refresh token: a new pair, and the old refresh token stops working."""
+        verify_jwt_in_request(refresh=True, locations=["json"] if data.get("refresh_token") else None)
+        return token_response(*auth.refresh(get_jwt(), client_info()))
+
+
+@blp.route("/logout/")
+class LogoutView(MethodView):
+    @login_required
+    @blp.response(204)
+    def post(self):
+        """Log out: the access token and its session's refresh token stop working."""
+        auth.logout(current_user, get_jwt(), client_info())
+        g.clear_auth_cookies = True
+
+
+@blp.route("/logout-all/")
+class LogoutAllView(MethodView):
+    @login_required
+    @blp.response(200, CountSchema)
+    def post(self):
+        """Log out everywhere: every session of the caller ends."""
+        g.clear_auth_cookies = True
+        return {"revoked_sessions": auth.logout_all(current_user, client_info())}
+
+
+@blp.route("/sessions/")
+class SessionsView(MethodView):
+    @login_required
+    @blp.response(200, SessionSchema(many=True))
+    def get(self):
+        """List the caller's live sessions (one per logged-in device)."""
+        current_sid = get_jwt().get("sid")
+        return [session_view(s, current_sid) for s in auth.live_sessions(current_user)]
+
+
+@blp.route("/sessions/<string:session_id>/")
+class SessionByIdView(MethodView):
+    @login_required
+    @blp.response(204)
+    @blp.alt_response(404, description="No such live session of the caller.")
+    def delete(self, session_id):
+        """Revoke one session: its tokens stop working at once."""
+        auth.revoke_session(current_user, session_id[:32], client_info())
+
+
+@blp.route("/password-reset/")
+class PasswordResetView(MethodView):
+    @blp.doc(security=PUBLIC)
+    @limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"))
+    @limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"), key_func=reset_account_key)
+    @blp.arguments(PasswordResetRequestSchema)
+    @blp.response(202, MessageSchema)
+    def post(self, data):
+        """Email a password-reset link if the account exists (the answer is the same either way)."""
+        auth.request_password_reset(data["email"], client_info())
+        return {"message": "If that address has an account, a reset link is on its way."}
+
+
+@blp.route("/password-reset/confirm/")
+class PasswordResetConfirmView(MethodView):
+    @blp.doc(security=PUBLIC)
+    @limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"))
+    @blp.arguments(PasswordResetConfirmSchema)
+    @blp.response(200, MessageSchema)
+    @blp.alt_response(422, description="The token is invalid, used or expired.")
+    def post(self, data):
+        """Set a new password with a reset token; every session ends."""
+        auth.confirm_password_reset(data["token"], data["new_password"], client_info())
+        return {"message": "Password changed. Log in with the new password."}
+
+
+@blp.route("/change-password/")
+class ChangePasswordView(MethodView):
+    @login_required
+    @blp.arguments(ChangePasswordSchema)
+    @blp.response(200, CountSchema)
+    def put(self, data):
+        """Change the password; every other session ends."""
+        sid = get_jwt().get("sid")
+        revoked = auth.change_password(current_user, data["current_password"], data["new_password"], sid, client_info())
+        return {"revoked_sessions": revoked}
+
+
+@blp.route("/verify-email/")
+class VerifyEmailView(MethodView):
+    @login_required
+    @limiter.limit(_limit("RATELIMIT_VERIFICATION"))
+    @blp.response(202, MessageSchema)
+    @blp.alt_response(409, description="Already verified.")
+    def post(self):
+        """Email a verification link to the caller's address."""
+        auth.request_email_verification(current_user)
+        return {"message": "A verification link is on its way."}
+
+
+@blp.route("/verify-email/confirm/")
+class VerifyEmailConfirmView(MethodView):
+    @blp.doc(security=PUBLIC)
+    @limiter.limit(_limit("RATELIMIT_VERIFICATION"))
+    @blp.arguments(TokenConfirmSchema)
+    @blp.response(200, UserSchema)
+    def post(self, data):
+        """Confirm an email address with the token from the link."""
+        return auth.confirm_email_verification(data["token"])
+
+
+@wellknown.route("/.well-known/jwks.json")
+class JWKSView(MethodView):
+    @wellknown.doc(security=PUBLIC)
+    @wellknown.response(200, JWKSetSchema)
+    def get(self):
+        """Publish the public key that verifies RS256 tokens (empty with HS256)."""
+        return jwks.jwk_set(current_app.config)

@@ -1,0 +1,104 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.blueprints.common import validate_birth_date, validate_timezone
+from app.models import Gender, Privacy
+
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.]{3,30}$", error="3 to 30 letters, digits, '_' or '.'.")
+
+
+class UserSchema(ma.Schema):
+    """One's own account, as its owner sees it."""
+
+    id = fields.Integer(dump_only=True)
+    username = fields.String()
+    email = fields.Email()
+    role = fields.String()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    date_of_birth = fields.Date(allow_none=True)
+    gender = fields.String(allow_none=True)
+    height_cm = fields.Float(allow_none=True)
+    weight_kg = fields.Float(allow_none=True)
+    bio = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    avatar = fields.String(allow_none=True)
+    privacy = fields.String()
+    timezone = fields.String()
+    telegram_linked = fields.Function(lambda user: user.telegram_chat_id is not None)
+    created_at = fields.AwareDateTime()
+    last_login = fields.AwareDateTime(allow_none=True)
+    email_verified_at = fields.AwareDateTime(allow_none=True)
+
+
+class ProfileFieldsSchema(ma.Schema):
+    """The profile fields a person may set on themselves (never role, timestamps or the password)."""
+
+    first_name = fields.String(allow_none=True, validate=validate.Length(max=50))
+    last_name = fields.String(allow_none=True, validate=validate.Length(max=50))
+    date_of_birth = fields.Date(allow_none=True, validate=validate_birth_date)
+    gender = fields.String(allow_none=True, validate=validate.OneOf([str(g) for g in Gender]))
+    height_cm = fields.Float(allow_none=True, validate=validate.Range(min=50, max=272))
+    weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=20, max=500))
+    bio = fields.String(allow_none=True, validate=validate.Length(max=500))
+    location = fields.String(allow_none=True, validate=validate.Length(max=100))
+    privacy = fields.String(validate=validate.OneOf([str(p) for p in Privacy]))
+    timezone = fields.String(validate=validate_timezone)
+
+
+class ProfileUpdateSchema(ProfileFieldsSchema):
+    """PATCH: any subset of the profile fields."""
+
+    username = fields.String(validate=USERNAME)
+    email = fields.Email(validate=validate.Length(max=254))
+
+
+class ProfileReplaceSchema(ProfileFieldsSchema):
+    """PUT: the whole profile; optional fields left out go back to their defaults."""
+
+    username = fields.String(required=True, validate=USERNAME)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    first_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    date_of_birth = fields.Date(load_default=None, allow_none=True, validate=validate_birth_date)
+    gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf([str(g) for g in Gender]))
+    height_cm = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=50, max=272))
+    weight_kg = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=20, max=500))
+    bio = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    location = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    privacy = fields.String(load_default=str(Privacy.PUBLIC), validate=validate.OneOf([str(p) for p in Privacy]))
+    timezone = fields.String(load_default="UTC", validate=validate_timezone)
+
+
+class PasswordConfirmSchema(ma.Schema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
+
+
+class PublicUserSchema(ma.Schema):
+    """Another person as the caller may see them; `is_limited` when their privacy hides the rest."""
+
+    id = fields.Integer()
+    username = fields.String()
+    avatar = fields.String(allow_none=True)
+    privacy = fields.String()
+    is_limited = fields.Boolean()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    bio = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    role = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+LIMITED_FIELDS = ("id", "username", "avatar", "privacy")
+
+
+def public_view(user, full: bool) -> dict:
+    fields_shown = PublicUserSchema().fields if full else LIMITED_FIELDS
+    view = {name: getattr(user, name) for name in fields_shown if name != "is_limited"}
+    view["is_limited"] = not full
+    return view
+
+
+class UserSearchArgsSchema(ma.Schema):
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of a username or name."})

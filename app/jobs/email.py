@@ -1,0 +1,8 @@
+"""Email delivery jobs."""
+
+from app.services import mail
+
+
+def send_email(email: dict) -> None:
+    """Deliver one email; SMTP failures raise, and RQ retries with backoff."""
+    mail.deliver(mail.Email(**email))

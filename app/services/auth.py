@@ -1,0 +1,327 @@
+"""Authentication use cases: registration, login, token rotation, sessions, password and email flows."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from app.errors import Conflict, NotFound, RuleViolation, Unauthorized
+from app.extensions import db
+from app.models import AuditType, AuthSession, OneTimeToken, Role, TokenPurpose, User
+from app.models.base import utcnow
+from app.models.users import password_hasher
+from app.services import audit, mail, tokens
+from app.services.audit import ClientInfo
+from app.services.tokens import TokenPair
+
+BAD_CREDENTIALS = "Invalid username or password."
+
+
+# --- registration and login -------------------------------------------------------------------------
+
+
+def register(data: dict, client: ClientInfo) -> tuple[User, TokenPair]:
+    """Create the account and log it in at once."""
+    user = _add_user(data, Role.USER)
+    session = _start_session(user, client)
+    audit.record(AuditType.REGISTER, user_id=user.id, client=client)
+    db.session.commit()
+    return user, tokens.issue_pair(user, session)
+
+
+def create_user(data: dict, role: Role) -> User:
+    """Operators: an account with a role and no session; `data` is validated like a registration."""
+    user = _add_user(data, role)
+    audit.record(AuditType.REGISTER, user_id=user.id, via="cli", role=str(role))
+    db.session.commit()
+    return user
+
+
+def _add_user(data: dict, role: Role) -> User:
+    data = dict(data)
+    password = data.pop("password")
+    data["username"], data["email"] = data["username"].lower(), data["email"].lower()
+    ensure_unique_identity(data["username"], data["email"])
+    user = User(**data, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def ensure_unique_identity(username: str | None, email: str | None, exclude_id: int | None = None) -> None:
+    """Name the field that clashes (the unique constraints still guard against races: → 409)."""
+    for field, value in (("username", username), ("email", email)):
+        if value is None:
+            continue
+        query = select(User.id).where(getattr(User, field) == value)
+        if exclude_id is not None:
+            query = query.where(User.id != exclude_id)
+        if db.session.scalar(query) is not None:
+            raise Conflict(f"That {field} is already taken.", {"json": {field: ["Already taken."]}})
+
+
+def login(identifier: str, password: str, client: ClientInfo) -> tuple[User, TokenPair]:
+    """Log in by username or email. Every failure answers the same, so accounts cannot be enumerated."""
+    identifier = identifier.strip().lower()
+    user = db.session.scalar(select(User).where(or_(User.username == identifier, User.email == identifier)))
+    if user is None:
+        _spend_a_hash(password)  # take as long as a real check does
+        audit.record(AuditType.LOGIN_FAILED, client=client, identifier=identifier[:254], reason="unknown")
+        db.session.commit()
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not user.check_password(password) or not user.is_active:
+        reason = "password" if user.is_active else "inactive"
+        audit.record(AuditType.LOGIN_FAILED, user_id=user.id, client=client, reason=reason)
+        db.session.commit()
+        raise Unauthorized(BAD_CREDENTIALS)
+    user.last_login = utcnow()
+    session = _start_session(user, client)
+    audit.record(AuditType.LOGIN_SUCCEEDED, user_id=user.id, client=client, session_id=session.id)
+    db.session.commit()
+    return user, tokens.issue_pair(user, session)
+
+
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _spend_a_hash(password: str) -> None:
+    hasher = password_hasher()
+    key = repr(hasher)
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = hasher.hash(secrets.token_hex(16))
+    try:
+        hasher.verify(_DUMMY_HASH[key], password)
+    except Exception:
+        pass
+
+
+def _start_session(user: User, client: ClientInfo) -> AuthSession:
+    client = client.trimmed()
+    now = utcnow()
+    session = AuthSession(
+        id=uuid.uuid4().hex,
+        user_id=user.id,
+        created_at=now,
+        last_used_at=now,
+        expires_at=tokens.session_expiry(now),
+        ip=client.ip,
+        user_agent=client.user_agent,
+    )
+    db.session.add(session)
+    return session
+
+
+# --- refresh rotation and revocation -------------------------------------------------------------------
+
+
+def refresh(payload: dict, client: ClientInfo) -> tuple[User, TokenPair]:
+    """Rotate: a new pair for a refresh token used once. A second use revokes the whole session."""
+    session = db.session.get(AuthSession, payload.get("sid") or "")
+    now = utcnow()
+    if session is None or not session.is_live(now) or str(session.user_id) != payload["sub"]:
+        raise Unauthorized("This session has ended; log in again.")
+    if not tokens.claim_refresh_token(payload):
+        _revoke([session], "refresh_reuse")
+        audit.record(AuditType.REFRESH_REUSE, user_id=session.user_id, client=client, session_id=session.id)
+        db.session.commit()
+        raise Unauthorized("This refresh token was already used; the session has been revoked for safety.")
+    user = db.session.get(User, session.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("The account no longer exists or is inactive.")
+    client = client.trimmed()
+    session.last_used_at = now
+    session.expires_at = tokens.session_expiry(now)
+    session.ip, session.user_agent = client.ip or session.ip, client.user_agent or session.user_agent
+    db.session.commit()
+    return user, tokens.issue_pair(user, session)
+
+
+def _revoke(sessions: list[AuthSession], reason: str) -> None:
+    """Revoke in Redis first (what every process checks), then mark the rows; the caller commits."""
+    tokens.revoke_sessions_in_redis(sessions)
+    now = utcnow()
+    for session in sessions:
+        if session.revoked_at is None:
+            session.revoked_at, session.revoke_reason = now, reason
+
+
+def live_sessions(user: User) -> list[AuthSession]:
+    query = (
+        select(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None), AuthSession.expires_at > utcnow())
+        .order_by(AuthSession.last_used_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def revoke_all_sessions(user: User, reason: str, *, keep: str | None = None) -> int:
+    """Revoke every live session of the user except `keep`; the caller records and commits."""
+    sessions = [s for s in live_sessions(user) if s.id != keep]
+    _revoke(sessions, reason)
+    return len(sessions)
+
+
+def logout(user: User, payload: dict, client: ClientInfo) -> None:
+    """End the current session: its access token and its refresh tokens stop working."""
+    tokens.revoke_token(payload)
+    session = db.session.get(AuthSession, payload.get("sid") or "")
+    if session is not None and session.user_id == user.id:
+        _revoke([session], "logout")
+    audit.record(AuditType.LOGOUT, user_id=user.id, client=client, session_id=payload.get("sid"))
+    db.session.commit()
+
+
+def logout_all(user: User, client: ClientInfo) -> int:
+    count = revoke_all_sessions(user, "logout_all")
+    audit.record(AuditType.LOGOUT_ALL, user_id=user.id, client=client, sessions=count)
+    db.session.commit()
+    return count
+
+
+def revoke_session(user: User, session_id: str, client: ClientInfo) -> None:
+    session = db.session.get(AuthSession, session_id)
+    if session is None or session.user_id != user.id or not session.is_live(utcnow()):
+        raise NotFound("No such session.")
+    _revoke([session], "revoked_by_user")
+    audit.record(AuditType.SESSION_REVOKED, user_id=user.id, client=client, session_id=session_id)
+    db.session.commit()
+
+
+# --- passwords ---------------------------------------------------------------------------------------------
+
+
+def change_password(user: User, current: str, new: str, current_sid: str | None, client: ClientInfo) -> int:
+    """Change the password and end every other session; this one stays logged in."""
+    if not user.check_password(current):
+        raise RuleViolation("The current password is wrong.", field="current_password")
+    if current == new:
+        raise RuleViolation("The new password must differ from the current one.", field="new_password")
+    user.set_password(new)
+    revoked = revoke_all_sessions(user, "password_changed", keep=current_sid)
+    audit.record(AuditType.PASSWORD_CHANGED, user_id=user.id, client=client, sessions_revoked=revoked)
+    db.session.commit()
+    return revoked
+
+
+def request_password_reset(email: str, client: ClientInfo) -> None:
+    """Email a single-use reset link if the account exists; the caller always answers 202."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        return
+    token = _issue_one_time_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_TTL"])
+    link = f"{current_app.config['FRONTEND_URL']}/reset-password?token={token}"
+    mail.send_after_commit(
+        mail.Email(
+            to=user.email,
+            subject="Reset your Stride password",
+            text=f"Hello {user.username},\n\nSomeone asked to reset your Stride password. If it was you, open:\n\n"
+            f"{link}\n\nThe link works once, within an hour. If it was not you, ignore this email.\n",
+        )
+    )
+    audit.record(AuditType.PASSWORD_RESET_REQUESTED, user_id=user.id, client=client)
+    db.session.commit()
+
+
+def confirm_password_reset(token: str, new_password: str, client: ClientInfo) -> None:
+    """Set the new password; the token dies and every session ends."""
+    record = _redeem_one_time_token(token, TokenPurpose.PASSWORD_RESET)
+    user = db.session.get(User, record.user_id)
+    if user is None or not user.is_active:
+        raise RuleViolation("This reset link is invalid or has expired.", field="token")
+    user.set_password(new_password)
+    revoked = revoke_all_sessions(user, "password_reset")
+    audit.record(AuditType.PASSWORD_RESET, user_id=user.id, client=client, sessions_revoked=revoked)
+    db.session.commit()
+
+
+# --- email verification ------------------------------------------------------------------------------------
+
+
+def request_email_verification(user: User) -> None:
+    if user.email_verified_at is not None:
+        raise Conflict("This email address is already verified.")
+    token = _issue_one_time_token(user, TokenPurpose.EMAIL_VERIFICATION, current_app.config["EMAIL_VERIFICATION_TTL"])
+    link = f"{current_app.config['FRONTEND_URL']}/verify-email?token={token}"
+    mail.send_after_commit(
+        mail.Email(
+            to=user.email,
+            subject="Confirm your email for Stride",
+            text=f"Hello {user.username},\n\nConfirm this address for your Stride account:\n\n{link}\n\n"
+            "The link works once, within 48 hours.\n",
+        )
+    )
+    db.session.commit()
+
+
+def confirm_email_verification(token: str) -> User:
+    record = _redeem_one_time_token(token, TokenPurpose.EMAIL_VERIFICATION)
+    user = db.session.get(User, record.user_id)
+    if user is None or not user.is_active:
+        raise RuleViolation("This verification link is invalid or has expired.", field="token")
+    user.email_verified_at = utcnow()
+    audit.record(AuditType.EMAIL_VERIFIED, user_id=user.id, email=user.email)
+    db.session.commit()
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue_one_time_token(user: User, purpose: TokenPurpose, ttl_seconds: int) -> str:
+    """A new token retires the user's earlier unused ones of the same purpose."""
+    now = utcnow()
+    db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        OneTimeToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_hash_token(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl_seconds),
+        )
+    )
+    return token
+
+
+def _redeem_one_time_token(token: str, purpose: TokenPurpose) -> OneTimeToken:
+    """Mark the token used in one conditional UPDATE, so two concurrent redemptions cannot both win."""
+    now = utcnow()
+    token_hash = _hash_token(token)
+    result = db.session.execute(
+        update(OneTimeToken)
+        .where(
+            OneTimeToken.token_hash == token_hash,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),
+            OneTimeToken.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    if result.rowcount != 1:
+        raise RuleViolation("This link is invalid, was already used or has expired.", field="token")
+    return db.session.scalar(select(OneTimeToken).where(OneTimeToken.token_hash == token_hash))
+
+
+# --- housekeeping ------------------------------------------------------------------------------------------
+
+
+def prune(now: datetime) -> int:
+    """Delete sessions and one-time tokens that can no longer be used (kept 7 days for the audit trail)."""
+    horizon = now - timedelta(days=7)
+    sessions = db.session.execute(
+        AuthSession.__table__.delete().where(or_(AuthSession.expires_at < horizon, AuthSession.revoked_at < horizon))
+    ).rowcount
+    one_time = db.session.execute(
+        OneTimeToken.__table__.delete().where(or_(OneTimeToken.expires_at < horizon, OneTimeToken.used_at < horizon))
+    ).rowcount
+    return sessions + one_time

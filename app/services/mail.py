@@ -1,0 +1,76 @@
+"""Email: composed by services, delivered by a background job through the configured backend.
+
+Backends (`MAIL_BACKEND`): `smtp` (the default when `MAIL_SERVER` is set), `console` (logs the message;
+the embedded default) and `file` (writes .eml files under `MAIL_FILE_DIR`).
+"""
+
+import logging
+import os
+import smtplib
+import ssl
+import uuid
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+
+from flask import current_app
+
+from app.queueing import enqueue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+
+
+def send_after_commit(email: Email) -> None:
+    """Queue the email; it leaves only if the current transaction commits."""
+    enqueue("app.jobs.email.send_email", asdict(email), queue="high")
+
+
+def build_message(email: Email) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@stride>"
+    message.set_content(email.text)
+    return message
+
+
+def deliver(email: Email) -> None:
+    config = current_app.config
+    backend = config.get("MAIL_BACKEND") or ("smtp" if config.get("MAIL_SERVER") else "console")
+    message = build_message(email)
+    if backend == "smtp":
+        _send_smtp(message)
+    elif backend == "file":
+        directory = config["MAIL_FILE_DIR"]
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, f"{uuid.uuid4().hex}.eml")
+        with open(path, "wb") as handle:
+            handle.write(bytes(message))
+        log.info("email to %s written to %s", email.to, path)
+    elif backend == "console":
+        log.warning("email (console backend; set MAIL_SERVER to send it):\n%s", message.as_string())
+    else:
+        raise ValueError(f"unknown MAIL_BACKEND {backend!r}")
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+    if config["MAIL_USE_SSL"]:
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)
+    log.info("email %s sent to %s", message["Subject"], message["To"])

@@ -1,0 +1,141 @@
+"""People: one's own profile, finding others, and administering accounts."""
+
+from sqlalchemy import or_, select
+
+from app.errors import Forbidden, NotFound, RuleViolation
+from app.extensions import db
+from app.models import AuditType, Privacy, Role, User
+from app.models.base import utcnow
+from app.services import audit
+from app.services.audit import ClientInfo
+from app.services.auth import ensure_unique_identity, revoke_all_sessions
+
+
+def update_profile(user: User, data: dict) -> User:
+    """Set the fields given (PUT's schema fills omitted optional fields with their defaults)."""
+    data = dict(data)
+    for field in ("username", "email"):
+        if field in data:
+            data[field] = data[field].lower()
+    ensure_unique_identity(data.get("username"), data.get("email"), exclude_id=user.id)
+    if "email" in data and data["email"] != user.email:
+        user.email_verified_at = None  # a new address must be verified again
+    for field, value in data.items():
+        setattr(user, field, value)
+    db.session.commit()
+    return user
+
+
+def delete_account(user: User, password: str, client: ClientInfo) -> None:
+    """Soft delete, confirmed by password: the account disappears and every session ends."""
+    if not user.check_password(password):
+        raise RuleViolation("The password is wrong.", field="password")
+    user.deleted_at = utcnow()
+    revoke_all_sessions(user, "account_deleted")
+    audit.record(AuditType.ACCOUNT_DELETED, user_id=user.id, client=client)
+    db.session.commit()
+
+
+# --- other people -------------------------------------------------------------------------------------------
+
+
+def visible_users():
+    return select(User).where(User.deleted_at.is_(None), User.deactivated_at.is_(None))
+
+
+def search_users(viewer: User, q: str | None):
+    """People the viewer may find: active, not private (the viewer always finds themself)."""
+    query = visible_users().where(or_(User.privacy != Privacy.PRIVATE, User.id == viewer.id))
+    if q:
+        pattern = f"%{_escape_like(q.strip().lower())}%"
+        query = query.where(
+            or_(
+                User.username.like(pattern, escape="\\"),
+                User.first_name.ilike(pattern, escape="\\"),
+                User.last_name.ilike(pattern, escape="\\"),
+            )
+        )
+    return query.order_by(User.username)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_user_for(viewer: User, user_id: int) -> User:
+    """Anyone active may be looked up; what is shown depends on `can_see_profile`."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound("No such user.")
+    return user
+
+
+def can_see_profile(viewer: User, user: User) -> bool:
+    """The whole public profile: one's own, a public one, or as an admin. Friends come with §6."""
+    return viewer.id == user.id or user.privacy == Privacy.PUBLIC or viewer.has_role(Role.ADMIN)
+
+
+# --- administration -----------------------------------------------------------------------------------------
+
+
+def admin_list_users(q: str | None, role: str | None, include_inactive: bool):
+    query = select(User) if include_inactive else visible_users()
+    if q:
+        pattern = f"%{_escape_like(q.strip().lower())}%"
+        query = query.where(or_(User.username.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
+    if role:
+        query = query.where(User.role == role)
+    return query.order_by(User.id)
+
+
+def admin_get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound("No such user.")
+    return user
+
+
+def admin_update_user(admin: User, user_id: int, data: dict, client: ClientInfo) -> User:
+    """Change a role or (de)activate an account; every change is audited."""
+    user = admin_get_user(user_id)
+    if "role" in data and data["role"] != user.role:
+        if user.id == admin.id:
+            raise Forbidden("Admins cannot change their own role.")
+        previous, user.role = user.role, data["role"]
+        changes = {"from": previous, "to": user.role}
+        audit.record(AuditType.ROLE_CHANGED, user_id=user.id, actor_id=admin.id, client=client, **changes)
+    if "is_active" in data and data["is_active"] != user.is_active:
+        if user.id == admin.id:
+            raise Forbidden("Admins cannot deactivate themselves.")
+        if data["is_active"]:
+            user.deactivated_at = None
+            audit.record(AuditType.ACCOUNT_REACTIVATED, user_id=user.id, actor_id=admin.id, client=client)
+        else:
+            user.deactivated_at = utcnow()
+            revoke_all_sessions(user, "deactivated")
+            audit.record(AuditType.ACCOUNT_DEACTIVATED, user_id=user.id, actor_id=admin.id, client=client)
+    db.session.commit()
+    return user
+
+
+def set_role(username: str, role: Role, actor: str = "cli") -> User:
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        raise NotFound(f"No user named {username!r}.")
+    if user.role != role:
+        audit.record(AuditType.ROLE_CHANGED, user_id=user.id, via=actor, **{"from": user.role, "to": str(role)})
+        user.role = role
+    db.session.commit()
+    return user
+
+
+def deactivate(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        raise NotFound(f"No user named {username!r}.")
+    if user.deactivated_at is None:
+        user.deactivated_at = utcnow()
+        revoke_all_sessions(user, "deactivated")
+        audit.record(AuditType.ACCOUNT_DEACTIVATED, user_id=user.id, via="cli")
+    db.session.commit()
+    return user
