@@ -52,6 +52,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 api = Api()
 jwt = JWTManager()
 cors = CORS()
-limiter = Limiter(key_func=get_remote_address)
+# The default limit is read per request, so every app (and every test's app) applies its own setting.
+limiter = Limiter(key_func=get_remote_address, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
 socketio = SocketIO()
 redis_store = RedisConnection()

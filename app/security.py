@@ -17,7 +17,7 @@ from flask_jwt_extended import (
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 
-from app.errors import Forbidden, error_body
+from app.errors import Forbidden, Unauthorized, error_body
 from app.extensions import db, jwt
 from app.models import Role, User
 from app.services import tokens
@@ -105,6 +105,15 @@ def login_required(view: Callable) -> Callable:
     return role_required(Role.USER)(view)
 
 
+def authenticate_socket(auth: dict | None) -> User:
+    """For Socket.IO `connect` handlers: the user of `auth: {token}`, or ConnectionRefusedError with the reason."""
+    token = auth.get("token") if isinstance(auth, dict) else None
+    try:
+        return tokens.user_from_access_token(token)
+    except Unauthorized as exc:
+        raise ConnectionRefusedError(exc.message) from exc
+
+
 def refuse_if_authenticated() -> None:
     """/register/ and /login/ are for anonymous callers; an invalid or expired token counts as none."""
     try:
@@ -119,6 +128,8 @@ def refresh_expiring_cookie(response):
     """Cookie mode: swap an access cookie close to expiry for a fresh one, within its session."""
     if not current_app.config["AUTH_COOKIE_MODE"] or response.status_code >= 400:
         return response
+    if g.get("issued_tokens") is not None or g.get("clear_auth_cookies"):
+        return response  # the route set new cookies or logged out: renewing now would undo that
     try:
         payload = get_jwt()
     except RuntimeError:  # this request carried no verified token

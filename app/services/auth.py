@@ -25,6 +25,7 @@ BAD_CREDENTIALS = "Invalid username or password."
 
 def register(data: dict, client: ClientInfo) -> tuple[User, TokenPair]:
     """Create the account and log it in at once."""
+    tokens.require_store()
     user = _add_user(data, Role.USER)
     session = _start_session(user, client)
     audit.record(AuditType.REGISTER, user_id=user.id, client=client)
@@ -66,6 +67,7 @@ def ensure_unique_identity(username: str | None, email: str | None, exclude_id: 
 
 def login(identifier: str, password: str, client: ClientInfo) -> tuple[User, TokenPair]:
     """Log in by username or email. Every failure answers the same, so accounts cannot be enumerated."""
+    tokens.require_store()
     identifier = identifier.strip().lower()
     user = db.session.scalar(select(User).where(or_(User.username == identifier, User.email == identifier)))
     if user is None:

@@ -46,6 +46,11 @@ def _seconds_left(exp: float) -> int:
     return max(1, int(exp - time.time()) + 1)
 
 
+def require_store() -> None:
+    """Issue no tokens that could not be revoked: a Redis failure raises (→ 503)."""
+    redis_store.client.ping()
+
+
 def is_revoked(payload: dict) -> bool:
     """True when the token itself or its whole session was revoked. Redis errors propagate (→ 503)."""
     keys = [REVOKED_TOKEN.format(payload["jti"])]
