@@ -9,6 +9,7 @@ from flask_jwt_extended import (
     current_user,
     get_jwt,
     get_jwt_identity,
+    get_jwt_request_location,
     set_access_cookies,
     set_refresh_cookies,
     unset_jwt_cookies,
@@ -134,8 +135,8 @@ def refresh_expiring_cookie(response):
         payload = get_jwt()
     except RuntimeError:  # this request carried no verified token
         return response
-    if not payload or payload.get("type") != "access" or "access_token_cookie" not in request.cookies:
-        return response
+    if not payload or payload.get("type") != "access" or get_jwt_request_location() != "cookies":
+        return response  # only a token that came in the cookie is renewed in the cookie
     left = payload["exp"] - datetime.now(UTC).timestamp()
     if left < current_app.config["JWT_COOKIE_REFRESH_WITHIN"]:
         set_access_cookies(response, tokens.issue_access_token(payload["sub"], payload["sid"]))

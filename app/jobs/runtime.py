@@ -48,6 +48,8 @@ class ThreadWorker(AppContextMixin, SimpleWorker):
 
     def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
         """RQ's dequeue waits forever; wake every second to notice a stop request."""
+        if timeout is None:  # burst mode: RQ returns as soon as the queues are empty
+            return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
         while not self._stop_requested:
             result = super().dequeue_job_and_maintain_ttl(1, max_idle_time=1)
             if result is not None:

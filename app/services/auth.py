@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import AuditType, AuthSession, OneTimeToken, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.models.users import password_hasher
+from app.queueing import enqueue
 from app.services import audit, mail, tokens
 from app.services.audit import ClientInfo
 from app.services.tokens import TokenPair
@@ -203,6 +204,7 @@ def change_password(user: User, current: str, new: str, current_sid: str | None,
     if current == new:
         raise RuleViolation("The new password must differ from the current one.", field="new_password")
     user.set_password(new)
+    retire_one_time_tokens(user, TokenPurpose.PASSWORD_RESET)
     revoked = revoke_all_sessions(user, "password_changed", keep=current_sid)
     audit.record(AuditType.PASSWORD_CHANGED, user_id=user.id, client=client, sessions_revoked=revoked)
     db.session.commit()
@@ -210,13 +212,23 @@ def change_password(user: User, current: str, new: str, current_sid: str | None,
 
 
 def request_password_reset(email: str, client: ClientInfo) -> None:
-    """Email a single-use reset link if the account exists; the caller always answers 202."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    """Answer at once, whether or not the account exists: a job looks it up and sends the link,
+    so neither the answer nor its timing tells who has an account."""
+    enqueue("app.jobs.auth.send_password_reset", email.strip().lower(), client.ip, client.user_agent, queue="high")
+    db.session.commit()
+
+
+def send_password_reset(email: str, client: ClientInfo) -> bool:
+    """Issue a single-use reset token and email its link; False when there is no such active account."""
+    user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.is_active:
-        return
+        return False
     token = _issue_one_time_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_TTL"])
     link = f"{current_app.config['FRONTEND_URL']}/reset-password?token={token}"
-    mail.send_after_commit(
+    audit.record(AuditType.PASSWORD_RESET_REQUESTED, user_id=user.id, client=client)
+    db.session.commit()
+    # Delivered by this job itself: if SMTP fails the job is retried, and its new token retires this one.
+    mail.deliver(
         mail.Email(
             to=user.email,
             subject="Reset your Stride password",
@@ -224,8 +236,7 @@ def request_password_reset(email: str, client: ClientInfo) -> None:
             f"{link}\n\nThe link works once, within an hour. If it was not you, ignore this email.\n",
         )
     )
-    audit.record(AuditType.PASSWORD_RESET_REQUESTED, user_id=user.id, client=client)
-    db.session.commit()
+    return True
 
 
 def confirm_password_reset(token: str, new_password: str, client: ClientInfo) -> None:
@@ -274,14 +285,19 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _issue_one_time_token(user: User, purpose: TokenPurpose, ttl_seconds: int) -> str:
-    """A new token retires the user's earlier unused ones of the same purpose."""
-    now = utcnow()
+def retire_one_time_tokens(user: User, purpose: TokenPurpose) -> None:
+    """Unused links of this purpose stop working (a newer link, a new password, a new email address)."""
     db.session.execute(
         update(OneTimeToken)
         .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
-        .values(used_at=now)
+        .values(used_at=utcnow())
     )
+
+
+def _issue_one_time_token(user: User, purpose: TokenPurpose, ttl_seconds: int) -> str:
+    """A new token retires the user's earlier unused ones of the same purpose."""
+    now = utcnow()
+    retire_one_time_tokens(user, purpose)
     token = secrets.token_urlsafe(32)
     db.session.add(
         OneTimeToken(

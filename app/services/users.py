@@ -4,11 +4,11 @@ from sqlalchemy import or_, select
 
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.models import AuditType, Privacy, Role, User
+from app.models import AuditType, Privacy, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.audit import ClientInfo
-from app.services.auth import ensure_unique_identity, revoke_all_sessions
+from app.services.auth import ensure_unique_identity, retire_one_time_tokens, revoke_all_sessions
 
 
 def update_profile(user: User, data: dict) -> User:
@@ -19,7 +19,8 @@ def update_profile(user: User, data: dict) -> User:
             data[field] = data[field].lower()
     ensure_unique_identity(data.get("username"), data.get("email"), exclude_id=user.id)
     if "email" in data and data["email"] != user.email:
-        user.email_verified_at = None  # a new address must be verified again
+        user.email_verified_at = None  # a new address must be verified again,
+        retire_one_time_tokens(user, TokenPurpose.EMAIL_VERIFICATION)  # and old links must not verify it
     for field, value in data.items():
         setattr(user, field, value)
     db.session.commit()
