@@ -25,7 +25,22 @@ log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
 users_cli = AppGroup("users", help="Create accounts, change roles, deactivate.")
 tokens_cli = AppGroup("tokens", help="Sessions and tokens.")
+notifications_cli = AppGroup("notifications", help="Announcements to people.")
 ROLES = click.Choice([str(role) for role in Role])
+
+
+@notifications_cli.command("send")
+@click.option("--to", "usernames", multiple=True, help="A username; repeat for several.")
+@click.option("--all", "to_all", is_flag=True, help="Every active account.")
+@click.option("--message", required=True, help="The text of the system notification.")
+def notifications_send(usernames: tuple[str, ...], to_all: bool, message: str) -> None:
+    """Queue a system notification for some people or everyone; a worker stores and pushes it in bulk."""
+    if bool(usernames) == to_all:
+        raise click.UsageError("Give --to USERNAME (one or more) or --all.")
+    if not message.strip() or len(message) > 500:
+        raise click.UsageError("--message must be 1 to 500 characters.")
+    job = enqueue_now(JobRequest("app.jobs.notifications.announce", (message, list(usernames) or None), queue="high"))
+    click.echo(f"queued announcement job {job.id}")
 
 
 @users_cli.command("create")
@@ -193,5 +208,5 @@ def _require_real_redis(command: str) -> Flask:
 def register(app: Flask) -> None:
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)
-    for group in (jobs_cli, users_cli, tokens_cli):
+    for group in (jobs_cli, users_cli, tokens_cli, notifications_cli):
         app.cli.add_command(group)

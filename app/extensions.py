@@ -14,6 +14,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.transactions import AfterCommitSession
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -47,7 +49,7 @@ class RedisConnection:
         return current_app.extensions["redis"]
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": AfterCommitSession})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 api = Api()
 jwt = JWTManager()

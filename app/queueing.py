@@ -10,10 +10,9 @@ from typing import Any
 
 from flask import Flask, current_app
 from rq import Queue, Retry
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.transactions import PENDING
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +21,6 @@ QUEUES = ("high", "default", "low")
 `default` for media and reports, `low` for periodic housekeeping."""
 
 DEFAULT_RETRY = Retry(max=3, interval=[10, 60, 300])
-_PENDING_KEY = "stride_on_commit"
 
 
 def get_queue(name: str = "default", app: Flask | None = None) -> Queue:
@@ -64,7 +62,7 @@ def on_commit(callback: Callable[[], None]) -> None:
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so a rollback before any SQL still discards the callback
-    session.info.setdefault(_PENDING_KEY, []).append(callback)
+    session.info.setdefault(PENDING, []).append(callback)
 
 
 def enqueue(func: str | Callable, *args, queue: str = "default", retry: Retry | None = DEFAULT_RETRY, **kwargs) -> None:
@@ -72,20 +70,3 @@ def enqueue(func: str | Callable, *args, queue: str = "default", retry: Retry | 
     request = JobRequest(func, args, kwargs, queue, retry)
     app = current_app._get_current_object()
     on_commit(lambda: enqueue_now(request, app))
-
-
-@event.listens_for(Session, "after_commit")
-def _run_on_commit(session: Session) -> None:
-    callbacks = session.info.pop(_PENDING_KEY, [])
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:
-            # The data is committed; a lost side effect is logged loudly rather than undoing the use case.
-            log.exception("after-commit callback failed")
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_on_rollback(session: Session, previous_transaction) -> None:
-    if not previous_transaction.nested:  # a savepoint's rollback leaves the outer transaction's callbacks
-        session.info.pop(_PENDING_KEY, None)

@@ -108,9 +108,14 @@ def login_required(view: Callable) -> Callable:
 
 def authenticate_socket(auth: dict | None) -> User:
     """For Socket.IO `connect` handlers: the user of `auth: {token}`, or ConnectionRefusedError with the reason."""
+    return socket_identity(auth)[0]
+
+
+def socket_identity(auth: dict | None) -> tuple[User, dict]:
+    """The user and the token's claims (its `sid` names the login session)."""
     token = auth.get("token") if isinstance(auth, dict) else None
     try:
-        return tokens.user_from_access_token(token)
+        return tokens.verify_access_token(token)
     except Unauthorized as exc:
         raise ConnectionRefusedError(exc.message) from exc
 

@@ -1,13 +1,18 @@
 """Every model, imported here so Alembic and relationship resolution see them all."""
 
 from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
+from app.models.notifications import Channel, Notification, NotificationPreferences, NotificationType
 from app.models.users import Gender, Privacy, Role, User
 
 __all__ = [
     "AuditEvent",
     "AuditType",
     "AuthSession",
+    "Channel",
     "Gender",
+    "Notification",
+    "NotificationPreferences",
+    "NotificationType",
     "OneTimeToken",
     "Privacy",
     "Role",

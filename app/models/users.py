@@ -48,15 +48,15 @@ def password_hasher() -> PasswordHasher:
     return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
 
 
-def _in(column: str, enum: type[StrEnum]) -> str:
+def enum_check(column: str, enum: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(str(m)) for m in enum)})"
 
 
 class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("role", Role), name="role"),
-        CheckConstraint(_in("privacy", Privacy), name="privacy"),
+        CheckConstraint(enum_check("role", Role), name="role"),
+        CheckConstraint(enum_check("privacy", Privacy), name="privacy"),
         Index("ix_users_deleted_at_created_at", "deleted_at", "created_at"),
     )
 

@@ -10,11 +10,11 @@ from sqlalchemy import or_, select, update
 
 from app.errors import Conflict, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
-from app.models import AuditType, AuthSession, OneTimeToken, Role, TokenPurpose, User
+from app.models import AuditType, AuthSession, NotificationType, OneTimeToken, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.models.users import password_hasher
-from app.queueing import enqueue
-from app.services import audit, mail, tokens
+from app.queueing import enqueue, on_commit
+from app.services import audit, mail, notifications, realtime, tokens
 from app.services.audit import ClientInfo
 from app.services.tokens import TokenPair
 
@@ -82,10 +82,30 @@ def login(identifier: str, password: str, client: ClientInfo) -> tuple[User, Tok
         db.session.commit()
         raise Unauthorized(BAD_CREDENTIALS)
     user.last_login = utcnow()
+    if _is_new_device(user, client):
+        notify_account(
+            user,
+            f"New login to your account from {client.user_agent or 'an unknown device'} "
+            f"({client.ip or 'unknown address'}). If it was not you, change your password.",
+            event="new_device_login",
+        )
     session = _start_session(user, client)
     audit.record(AuditType.LOGIN_SUCCEEDED, user_id=user.id, client=client, session_id=session.id)
     db.session.commit()
     return user, tokens.issue_pair(user, session)
+
+
+def _is_new_device(user: User, client: ClientInfo) -> bool:
+    """A device (user agent) this account has never logged in from, when it has logged in before."""
+    agent = client.trimmed().user_agent
+    earlier = select(AuthSession.user_agent).where(AuthSession.user_id == user.id)
+    seen = set(db.session.scalars(earlier.limit(1000)))
+    return bool(seen) and agent not in seen
+
+
+def notify_account(user: User, message: str, **data) -> None:
+    """Security notices about the account itself: stored in-app and emailed (unless switched off)."""
+    notifications.notify([user.id], NotificationType.SYSTEM, message, data={"event": data.pop("event"), **data})
 
 
 _DUMMY_HASH: dict[str, str] = {}
@@ -130,6 +150,12 @@ def refresh(payload: dict, client: ClientInfo) -> tuple[User, TokenPair]:
     if not tokens.claim_refresh_token(payload):
         _revoke([session], "refresh_reuse")
         audit.record(AuditType.REFRESH_REUSE, user_id=session.user_id, client=client, session_id=session.id)
+        notify_account(
+            db.session.get(User, session.user_id),
+            "A sign-in session was ended because its refresh token was used twice, which may mean it was stolen. "
+            "Log in again; if this keeps happening, change your password.",
+            event="refresh_reuse",
+        )
         db.session.commit()
         raise Unauthorized("This refresh token was already used; the session has been revoked for safety.")
     user = db.session.get(User, session.user_id)
@@ -146,6 +172,8 @@ def refresh(payload: dict, client: ClientInfo) -> tuple[User, TokenPair]:
 def _revoke(sessions: list[AuthSession], reason: str) -> None:
     """Revoke in Redis first (what every process checks), then mark the rows; the caller commits."""
     tokens.revoke_sessions_in_redis(sessions)
+    session_ids = [session.id for session in sessions]
+    on_commit(lambda: realtime.disconnect_sessions(session_ids))
     now = utcnow()
     for session in sessions:
         if session.revoked_at is None:
@@ -207,6 +235,7 @@ def change_password(user: User, current: str, new: str, current_sid: str | None,
     retire_one_time_tokens(user, TokenPurpose.PASSWORD_RESET)
     revoked = revoke_all_sessions(user, "password_changed", keep=current_sid)
     audit.record(AuditType.PASSWORD_CHANGED, user_id=user.id, client=client, sessions_revoked=revoked)
+    notify_account(user, "Your password was changed and your other sessions were ended.", event="password_changed")
     db.session.commit()
     return revoked
 

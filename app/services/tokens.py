@@ -80,6 +80,10 @@ def claim_refresh_token(payload: dict) -> bool:
 
 
 def user_from_access_token(token: str | None) -> User:
+    return verify_access_token(token)[0]
+
+
+def verify_access_token(token: str | None) -> tuple[User, dict]:
     """The same checks as a protected route (signature, expiry, type, revocation, live account),
     for callers outside a request's JWT machinery, such as a Socket.IO `connect` with `auth: {token}`."""
     if not token:
@@ -95,7 +99,7 @@ def user_from_access_token(token: str | None) -> User:
     user = db.session.get(User, int(payload["sub"]))
     if user is None or not user.is_active:
         raise Unauthorized("The account no longer exists or is inactive.")
-    return user
+    return user, payload
 
 
 def session_expiry(now: datetime) -> datetime:

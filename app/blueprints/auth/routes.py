@@ -5,7 +5,6 @@ from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
 from app.blueprints.auth import blp, wellknown
 from app.blueprints.auth.schemas import (
     ChangePasswordSchema,
-    CountSchema,
     JWKSetSchema,
     LoginSchema,
     MessageSchema,
@@ -13,6 +12,7 @@ from app.blueprints.auth.schemas import (
     PasswordResetRequestSchema,
     RefreshSchema,
     RegisterSchema,
+    RevokedCountSchema,
     SessionSchema,
     TokenConfirmSchema,
     TokenPairSchema,
@@ -104,7 +104,7 @@ class LogoutView(MethodView):
 @blp.route("/logout-all/")
 class LogoutAllView(MethodView):
     @login_required
-    @blp.response(200, CountSchema)
+    @blp.response(200, RevokedCountSchema)
     def post(self):
         """Log out everywhere: every session of the caller ends."""
         g.clear_auth_cookies = True
@@ -161,7 +161,7 @@ class PasswordResetConfirmView(MethodView):
 class ChangePasswordView(MethodView):
     @login_required
     @blp.arguments(ChangePasswordSchema)
-    @blp.response(200, CountSchema)
+    @blp.response(200, RevokedCountSchema)
     def put(self, data):
         """Change the password; every other session ends."""
         sid = get_jwt().get("sid")

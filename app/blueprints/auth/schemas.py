@@ -48,7 +48,7 @@ def session_view(session, current_sid: str | None) -> dict:
     return view
 
 
-class CountSchema(ma.Schema):
+class RevokedCountSchema(ma.Schema):
     revoked_sessions = fields.Integer()
 
 

@@ -1,0 +1,24 @@
+"""Socket.IO `/notifications`: connect with `auth: {token}`; receive `notification` and `unread_count`."""
+
+from flask import request
+from flask_socketio import emit, join_room
+
+from app.extensions import db, socketio
+from app.security import socket_identity
+from app.services import notifications, realtime
+
+
+@socketio.on("connect", namespace=realtime.NOTIFICATIONS)
+def on_connect(auth=None):
+    """Refuse bad, expired or revoked tokens; join the person's private room and the broadcast room."""
+    user, claims = socket_identity(auth)
+    join_room(realtime.user_room(user.id))
+    join_room(realtime.EVERYONE)
+    realtime.track_socket(request.sid, claims["sid"])
+    emit("unread_count", {"count": notifications.unread_count(user)})
+    db.session.remove()  # the connection outlives this handler; hold no database session
+
+
+@socketio.on("disconnect", namespace=realtime.NOTIFICATIONS)
+def on_disconnect(*_reason):
+    realtime.forget_socket(request.sid)

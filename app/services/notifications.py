@@ -1,0 +1,251 @@
+"""Notifications: the one door through which every domain tells people things.
+
+`notify()` stores the notifications in the caller's transaction (in bulk); after the commit they are
+pushed live to each recipient's room and sent through the other channels the recipient enabled.
+A notification is stored before it is emitted, so an offline client finds it over REST.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, insert, literal, select, update
+
+from app.errors import NotFound
+from app.extensions import db
+from app.models import Channel, Notification, NotificationPreferences, NotificationType, User
+from app.queueing import on_commit
+from app.services import mail, realtime
+
+log = logging.getLogger(__name__)
+
+EMAIL_BY_DEFAULT = frozenset({NotificationType.SYSTEM})
+
+
+def default_channels() -> dict[str, dict[str, bool]]:
+    return {
+        str(kind): {
+            Channel.IN_APP: True,
+            Channel.EMAIL: kind in EMAIL_BY_DEFAULT,
+            Channel.TELEGRAM: False,
+        }
+        for kind in NotificationType
+    }
+
+
+@dataclass(frozen=True)
+class Target:
+    type: str
+    id: int
+
+
+def notify(
+    recipient_ids: list[int],
+    type: NotificationType,
+    message: str,
+    *,
+    actor_id: int | None = None,
+    target: Target | None = None,
+    data: dict | None = None,
+    channels: frozenset[Channel] = frozenset(Channel),
+) -> list[Notification]:
+    """Store one notification per recipient (one statement) and deliver them after the commit."""
+    recipients = _recipients_with_choices(recipient_ids)
+    now = datetime.now(UTC)
+    in_app = [r for r in recipients if Channel.IN_APP in channels and r.wants(type, Channel.IN_APP)]
+    rows = [
+        {
+            "recipient_id": r.user.id,
+            "type": type,
+            "actor_id": actor_id,
+            "target_type": target.type if target else None,
+            "target_id": target.id if target else None,
+            "message": message[:500],
+            "data": data or {},
+            "is_read": False,
+            "created_at": now,
+        }
+        for r in in_app
+    ]
+    stored = list(db.session.scalars(insert(Notification).returning(Notification), rows)) if rows else []
+    payloads = [serialize(n) for n in stored]
+    on_commit(lambda: _push(payloads))
+    for recipient in recipients:
+        if Channel.EMAIL in channels and recipient.wants(type, Channel.EMAIL) and not recipient.quiet(now):
+            mail.send_after_commit(mail.Email(recipient.user.email, f"Stride: {message[:60]}", message + "\n"))
+    return stored
+
+
+def _push(payloads: list[dict]) -> None:
+    counts = unread_counts([p["recipient_id"] for p in payloads])
+    for payload in payloads:
+        recipient = payload["recipient_id"]
+        realtime.emit_to_user(recipient, "notification", payload)
+        realtime.emit_to_user(recipient, "unread_count", {"count": counts.get(recipient, 0)})
+
+
+@dataclass
+class _Recipient:
+    user: User
+    choices: dict
+    quiet_start: time | None
+    quiet_end: time | None
+
+    def wants(self, type: NotificationType, channel: Channel) -> bool:
+        return bool(self.choices.get(str(type), {}).get(str(channel), default_channels()[str(type)][channel]))
+
+    def quiet(self, now: datetime) -> bool:
+        """Within the person's quiet hours, in their own time zone (a range may wrap past midnight)."""
+        if self.quiet_start is None or self.quiet_end is None:
+            return False
+        local = now.astimezone(ZoneInfo(self.user.timezone)).time()
+        start, end = self.quiet_start, self.quiet_end
+        return start <= local < end if start <= end else local >= start or local < end
+
+
+def _recipients_with_choices(user_ids: list[int]) -> list[_Recipient]:
+    query = (
+        select(User, NotificationPreferences)
+        .outerjoin(NotificationPreferences, NotificationPreferences.user_id == User.id)
+        .where(User.id.in_(set(user_ids)), User.deleted_at.is_(None), User.deactivated_at.is_(None))
+    )
+    return [
+        _Recipient(
+            user, prefs.channels if prefs else {}, prefs and prefs.quiet_hours_start, prefs and prefs.quiet_hours_end
+        )
+        for user, prefs in db.session.execute(query)
+    ]
+
+
+def serialize(notification: Notification) -> dict:
+    return {
+        "id": notification.id,
+        "recipient_id": notification.recipient_id,
+        "type": notification.type,
+        "actor_id": notification.actor_id,
+        "target_type": notification.target_type,
+        "target_id": notification.target_id,
+        "message": notification.message,
+        "data": notification.data,
+        "is_read": notification.is_read,
+        "created_at": notification.created_at.isoformat(),
+    }
+
+
+# --- announcements ------------------------------------------------------------------------------------------
+
+
+def announce_to_all(message: str) -> int:
+    """A `system` notification for every active person: one INSERT … SELECT and one broadcast emit."""
+    now = datetime.now(UTC)
+    columns = ("recipient_id", "type", "message", "data", "is_read", "created_at")
+    source = select(
+        User.id,
+        literal(str(NotificationType.SYSTEM)),
+        literal(message[:500]),
+        literal({}, type_=Notification.__table__.c.data.type),
+        literal(False),
+        literal(now, type_=Notification.__table__.c.created_at.type),
+    ).where(User.deleted_at.is_(None), User.deactivated_at.is_(None))
+    count = db.session.execute(insert(Notification).from_select(columns, source)).rowcount
+    payload = {
+        "type": NotificationType.SYSTEM,
+        "message": message[:500],
+        "created_at": now.isoformat(),
+        "broadcast": True,
+    }
+    on_commit(lambda: realtime.broadcast("notification", payload))
+    db.session.commit()
+    return count
+
+
+def announce_to(usernames: list[str], message: str) -> int:
+    ids = list(db.session.scalars(select(User.id).where(User.username.in_([u.lower() for u in usernames]))))
+    stored = notify(ids, NotificationType.SYSTEM, message, channels=frozenset({Channel.IN_APP}))
+    db.session.commit()
+    return len(stored)
+
+
+# --- the inbox ----------------------------------------------------------------------------------------------
+
+
+def inbox(user: User, *, unread: bool | None, cursor: int | None, after: int | None, limit: int):
+    """Newest first below `cursor`; or, to catch up after reconnecting, oldest first above `after`."""
+    query = select(Notification).where(Notification.recipient_id == user.id)
+    if unread is not None:
+        query = query.where(Notification.is_read.is_(not unread))
+    if after is not None:
+        query = query.where(Notification.id > after).order_by(Notification.id.asc())
+    else:
+        if cursor is not None:
+            query = query.where(Notification.id < cursor)
+        query = query.order_by(Notification.id.desc())
+    items = list(db.session.scalars(query.limit(limit + 1)))
+    has_more = len(items) > limit
+    items = items[:limit]
+    next_cursor = str(items[-1].id) if items and (has_more or after is not None) else None
+    return items, next_cursor
+
+
+def unread_count(user: User) -> int:
+    return unread_counts([user.id]).get(user.id, 0)
+
+
+def unread_counts(user_ids: list[int]) -> dict[int, int]:
+    if not user_ids:
+        return {}
+    query = (
+        select(Notification.recipient_id, func.count())
+        .where(Notification.recipient_id.in_(set(user_ids)), Notification.is_read.is_(False))
+        .group_by(Notification.recipient_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def mark_read(user: User, ids: list[int] | None) -> int:
+    """Mark the given notifications (or all, when `ids` is None) read; others' ids are ignored."""
+    query = update(Notification).where(Notification.recipient_id == user.id, Notification.is_read.is_(False))
+    if ids is not None:
+        query = query.where(Notification.id.in_(ids))
+    changed = db.session.execute(query.values(is_read=True)).rowcount
+    user_id = user.id
+    on_commit(
+        lambda: realtime.emit_to_user(user_id, "unread_count", {"count": unread_counts([user_id]).get(user_id, 0)})
+    )
+    db.session.commit()
+    return changed
+
+
+def delete_notification(user: User, notification_id: int) -> None:
+    result = db.session.execute(
+        delete(Notification).where(Notification.id == notification_id, Notification.recipient_id == user.id)
+    )
+    if result.rowcount != 1:
+        raise NotFound("No such notification.")
+    db.session.commit()
+
+
+# --- preferences --------------------------------------------------------------------------------------------
+
+
+def get_preferences(user: User) -> dict:
+    prefs = db.session.get(NotificationPreferences, user.id)
+    channels = default_channels()
+    for kind, choices in (prefs.channels if prefs else {}).items():
+        channels.setdefault(kind, {}).update(choices)
+    quiet = None
+    if prefs and prefs.quiet_hours_start is not None:
+        quiet = {"start": prefs.quiet_hours_start, "end": prefs.quiet_hours_end}
+    return {"channels": channels, "quiet_hours": quiet}
+
+
+def set_preferences(user: User, data: dict) -> dict:
+    """Replace the person's choices; types and channels left out keep their defaults."""
+    prefs = db.session.get(NotificationPreferences, user.id) or NotificationPreferences(user_id=user.id)
+    prefs.channels = {kind: dict(choices) for kind, choices in data.get("channels", {}).items()}
+    quiet = data.get("quiet_hours")
+    prefs.quiet_hours_start, prefs.quiet_hours_end = (quiet["start"], quiet["end"]) if quiet else (None, None)
+    db.session.add(prefs)
+    db.session.commit()
+    return get_preferences(user)
