@@ -26,11 +26,11 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
 
     configure_logging(app)
     register_request_hooks(app)  # before the extensions: its after-request hook then runs last
+    register_socket_handlers(app)  # before socketio.init_app, which copies the handlers into each new server
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
-    register_socket_handlers(app)
     return app
 
 
@@ -113,5 +113,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_socket_handlers(app: Flask) -> None:
-    """Socket.IO namespaces live in each domain's events.py, imported with its blueprint."""
+    """Socket.IO namespaces live in each domain's events.py. Flask-SocketIO keeps handlers declared
+    before the first init_app for every later app, but gives a handler declared after it only to that
+    one server: import them first."""
     from app.blueprints.notifications import events  # noqa: F401
