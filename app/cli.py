@@ -19,13 +19,22 @@ from app.extensions import db
 from app.models import Role
 from app.models.base import utcnow
 from app.queueing import QUEUES, JobRequest, enqueue_now
-from app.services import auth, users
+from app.services import auth, goals, users
 
 log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
 users_cli = AppGroup("users", help="Create accounts, change roles, deactivate.")
 tokens_cli = AppGroup("tokens", help="Sessions and tokens.")
 notifications_cli = AppGroup("notifications", help="Announcements to people.")
+goals_cli = AppGroup("goals", help="Fitness goals.")
+
+
+@goals_cli.command("expire")
+def goals_expire() -> None:
+    """Deactivate every goal whose end date has come and notify its owner (safe to run any time)."""
+    click.echo(f"expired {goals.expire_due_goals()} goals")
+
+
 ROLES = click.Choice([str(role) for role in Role])
 
 
@@ -208,5 +217,5 @@ def _require_real_redis(command: str) -> Flask:
 def register(app: Flask) -> None:
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)
-    for group in (jobs_cli, users_cli, tokens_cli, notifications_cli):
+    for group in (jobs_cli, users_cli, tokens_cli, notifications_cli, goals_cli):
         app.cli.add_command(group)

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.jobs import maintenance
+from app.jobs import goals, maintenance
 
 
 @dataclass(frozen=True)
@@ -21,4 +21,6 @@ class Periodic:
 
 PERIODIC_JOBS: list[Periodic] = [
     Periodic(maintenance.prune_expired, cron="*/15 * * * *"),
+    # Every 15 minutes: local midnights fall on quarter hours in every timezone.
+    Periodic(goals.expire_goals, cron="*/15 * * * *"),
 ]

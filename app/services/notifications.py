@@ -40,6 +40,21 @@ class Target:
     id: int
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One notification to one person, for `notify_each` (each may differ in text and target)."""
+
+    recipient_id: int
+    message: str
+    target: Target | None = None
+    actor_id: int | None = None
+    data: dict | None = None
+
+
+ALL_CHANNELS = frozenset(Channel)
+CHUNK = 5000  # rows per statement when a fan-out is large (and under SQLite's bound-parameter limit)
+
+
 def notify(
     recipient_ids: list[int],
     type: NotificationType,
@@ -48,33 +63,60 @@ def notify(
     actor_id: int | None = None,
     target: Target | None = None,
     data: dict | None = None,
-    channels: frozenset[Channel] = frozenset(Channel),
-) -> list[Notification]:
-    """Store one notification per recipient (one statement) and deliver them after the commit."""
-    recipients = _recipients_with_choices(recipient_ids)
+    channels: frozenset[Channel] = ALL_CHANNELS,
+) -> list[dict]:
+    """The same notification for each recipient; see `notify_each`."""
+    return notify_each(type, [Draft(r, message, target, actor_id, data) for r in recipient_ids], channels=channels)
+
+
+def notify_each(
+    type: NotificationType, drafts: list[Draft], *, channels: frozenset[Channel] = ALL_CHANNELS
+) -> list[dict]:
+    """Store the notifications in the caller's transaction, in bulk; after its commit, push each one to its
+    recipient's room and email those who want this type by email (outside their quiet hours).
+
+    Returns the stored notifications as dicts (the payloads that will be pushed)."""
+    recipients = _recipients_with_choices([d.recipient_id for d in drafts])
     now = datetime.now(UTC)
-    in_app = [r for r in recipients if Channel.IN_APP in channels and r.wants(type, Channel.IN_APP)]
     rows = [
-        {
-            "recipient_id": r.user.id,
-            "type": type,
-            "actor_id": actor_id,
-            "target_type": target.type if target else None,
-            "target_id": target.id if target else None,
-            "message": message[:500],
-            "data": data or {},
-            "is_read": False,
-            "created_at": now,
-        }
-        for r in in_app
+        _row(draft, type, now)
+        for draft in drafts
+        if draft.recipient_id in recipients
+        and Channel.IN_APP in channels
+        and recipients[draft.recipient_id].wants(type, Channel.IN_APP)
     ]
-    stored = list(db.session.scalars(insert(Notification).returning(Notification), rows)) if rows else []
-    payloads = [serialize(n) for n in stored]
+    table = Notification.__table__
+    payloads = []
+    for start in range(0, len(rows), CHUNK):
+        result = db.session.execute(insert(table).returning(*table.c), rows[start : start + CHUNK])
+        payloads.extend(_payload(row._mapping) for row in result)
     on_commit(lambda: _push(payloads))
-    for recipient in recipients:
-        if Channel.EMAIL in channels and recipient.wants(type, Channel.EMAIL) and not recipient.quiet(now):
-            mail.send_after_commit(mail.Email(recipient.user.email, f"Stride: {message[:60]}", message + "\n"))
-    return stored
+    for draft in drafts:
+        recipient = recipients.get(draft.recipient_id)
+        if (
+            recipient
+            and Channel.EMAIL in channels
+            and recipient.wants(type, Channel.EMAIL)
+            and not recipient.quiet(now)
+        ):
+            mail.send_after_commit(
+                mail.Email(recipient.user.email, f"Stride: {draft.message[:60]}", draft.message + "\n")
+            )
+    return payloads
+
+
+def _row(draft: Draft, type: NotificationType, now: datetime) -> dict:
+    return {
+        "recipient_id": draft.recipient_id,
+        "type": str(type),
+        "actor_id": draft.actor_id,
+        "target_type": draft.target.type if draft.target else None,
+        "target_id": draft.target.id if draft.target else None,
+        "message": draft.message[:500],
+        "data": draft.data or {},
+        "is_read": False,
+        "created_at": now,
+    }
 
 
 def _push(payloads: list[dict]) -> None:
@@ -104,32 +146,35 @@ class _Recipient:
         return start <= local < end if start <= end else local >= start or local < end
 
 
-def _recipients_with_choices(user_ids: list[int]) -> list[_Recipient]:
-    query = (
-        select(User, NotificationPreferences)
-        .outerjoin(NotificationPreferences, NotificationPreferences.user_id == User.id)
-        .where(User.id.in_(set(user_ids)), User.deleted_at.is_(None), User.deactivated_at.is_(None))
-    )
-    return [
-        _Recipient(
-            user, prefs.channels if prefs else {}, prefs and prefs.quiet_hours_start, prefs and prefs.quiet_hours_end
+def _recipients_with_choices(user_ids: list[int]) -> dict[int, "_Recipient"]:
+    """Active recipients with their choices, keyed by id (one query per CHUNK of ids)."""
+    ids = sorted(set(user_ids))
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(User, NotificationPreferences)
+            .outerjoin(NotificationPreferences, NotificationPreferences.user_id == User.id)
+            .where(User.id.in_(ids[start : start + CHUNK]), User.deleted_at.is_(None), User.deactivated_at.is_(None))
         )
-        for user, prefs in db.session.execute(query)
-    ]
+        for user, prefs in db.session.execute(query):
+            choices = prefs.channels if prefs else {}
+            quiet = (prefs.quiet_hours_start, prefs.quiet_hours_end) if prefs else (None, None)
+            found[user.id] = _Recipient(user, choices, *quiet)
+    return found
 
 
-def serialize(notification: Notification) -> dict:
+def _payload(row) -> dict:
     return {
-        "id": notification.id,
-        "recipient_id": notification.recipient_id,
-        "type": notification.type,
-        "actor_id": notification.actor_id,
-        "target_type": notification.target_type,
-        "target_id": notification.target_id,
-        "message": notification.message,
-        "data": notification.data,
-        "is_read": notification.is_read,
-        "created_at": notification.created_at.isoformat(),
+        "id": row["id"],
+        "recipient_id": row["recipient_id"],
+        "type": row["type"],
+        "actor_id": row["actor_id"],
+        "target_type": row["target_type"],
+        "target_id": row["target_id"],
+        "message": row["message"],
+        "data": row["data"],
+        "is_read": row["is_read"],
+        "created_at": row["created_at"].isoformat(),
     }
 
 
@@ -193,14 +238,16 @@ def unread_count(user: User) -> int:
 
 
 def unread_counts(user_ids: list[int]) -> dict[int, int]:
-    if not user_ids:
-        return {}
-    query = (
-        select(Notification.recipient_id, func.count())
-        .where(Notification.recipient_id.in_(set(user_ids)), Notification.is_read.is_(False))
-        .group_by(Notification.recipient_id)
-    )
-    return dict(db.session.execute(query).all())
+    ids = sorted(set(user_ids))
+    counts: dict[int, int] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(Notification.recipient_id, func.count())
+            .where(Notification.recipient_id.in_(ids[start : start + CHUNK]), Notification.is_read.is_(False))
+            .group_by(Notification.recipient_id)
+        )
+        counts.update(db.session.execute(query).all())
+    return counts
 
 
 def mark_read(user: User, ids: list[int] | None) -> int:

@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.models import AuditType, Privacy, Role, TokenPurpose, User
+from app.models import AuditType, BodyMetric, Privacy, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.audit import ClientInfo
@@ -21,6 +21,9 @@ def update_profile(user: User, data: dict) -> User:
     if "email" in data and data["email"] != user.email:
         user.email_verified_at = None  # a new address must be verified again,
         retire_one_time_tokens(user, TokenPurpose.EMAIL_VERIFICATION)  # and old links must not verify it
+    if data.get("weight_kg") is not None and data["weight_kg"] != user.weight_kg:
+        # The profile shows the latest weight; the history keeps every one.
+        db.session.add(BodyMetric(user_id=user.id, weight_kg=data["weight_kg"], recorded_at=utcnow(), note="profile"))
     for field, value in data.items():
         setattr(user, field, value)
     db.session.commit()

@@ -1,0 +1,5 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint("goals", __name__, description="Fitness goals: targets with dates, and progress toward them.")
+
+from app.blueprints.goals import routes  # noqa: E402,F401

@@ -1,0 +1,8 @@
+"""Goal jobs."""
+
+from app.services import goals
+
+
+def expire_goals() -> int:
+    """Deactivate goals whose end date has come (owners' timezones) and notify them; idempotent."""
+    return goals.expire_due_goals()

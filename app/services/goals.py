@@ -1,0 +1,124 @@
+"""Fitness goals: their date rules, reads that never show an expired goal as active, and expiry."""
+
+import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, or_, select, update
+
+from app.errors import NotFound, RuleViolation
+from app.extensions import db
+from app.models import Goal, GoalType, MetricField, NotificationType, User
+from app.models.base import utcnow
+from app.services import notifications
+from app.services.notifications import Draft, Target
+
+log = logging.getLogger(__name__)
+
+DEFAULT_METRIC = {GoalType.WEIGHT_LOSS: MetricField.WEIGHT_KG, GoalType.MUSCLE_GAIN: MetricField.WEIGHT_KG}
+
+
+def local_today(user: User, now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(ZoneInfo(user.timezone)).date()
+
+
+def list_goals(user: User, *, active: bool | None, goal_type: str | None):
+    """The caller's goals, newest first, as a select; `active` is judged against today in their timezone."""
+    query = select(Goal).where(Goal.user_id == user.id).order_by(Goal.id.desc())
+    if goal_type:
+        query = query.where(Goal.goal_type == goal_type)
+    if active is not None:
+        live = and_(Goal.is_active.is_(True), or_(Goal.end_date.is_(None), Goal.end_date > local_today(user)))
+        query = query.where(live if active else ~live)
+    return query
+
+
+def get_goal_for(user: User, goal_id: int) -> Goal:
+    """Fetch and authorise: another person's goal does not exist for the caller."""
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.user_id != user.id:
+        raise NotFound("No such goal.")
+    return goal
+
+
+def create_goal(user: User, data: dict) -> Goal:
+    data = dict(data)
+    data.setdefault("start_date", local_today(user))
+    data.setdefault("metric", DEFAULT_METRIC.get(data["goal_type"]))
+    _check_dates(data["start_date"], data.get("end_date"))
+    goal = Goal(user_id=user.id, **data)
+    db.session.add(goal)
+    db.session.commit()
+    return goal
+
+
+def update_goal(user: User, goal_id: int, data: dict) -> Goal:
+    """PUT and PATCH: the date rules hold for the result, whichever date changed."""
+    goal = get_goal_for(user, goal_id)
+    _check_dates(data.get("start_date", goal.start_date), data.get("end_date", goal.end_date))
+    for field, value in data.items():
+        setattr(goal, field, value)
+    db.session.commit()
+    return goal
+
+
+def deactivate_goal(user: User, goal_id: int) -> Goal:
+    goal = get_goal_for(user, goal_id)
+    goal.is_active = False
+    db.session.commit()
+    return goal
+
+
+def delete_goal(user: User, goal_id: int) -> None:
+    db.session.delete(get_goal_for(user, goal_id))
+    db.session.commit()
+
+
+def _check_dates(start: date, end: date | None) -> None:
+    if end is not None and end <= start:
+        raise RuleViolation("end_date must be after start_date.", field="end_date")
+
+
+# --- expiry -------------------------------------------------------------------------------------------------
+
+
+def expire_due_goals(now: datetime | None = None) -> int:
+    """Deactivate every active goal whose end date has come in its owner's timezone, in one UPDATE,
+    and notify each owner (`goal_expired`, stored in bulk, pushed after the commit). Safe to run twice
+    or concurrently: a goal already inactive is not matched again."""
+    now = now or utcnow()
+    zones = list(db.session.scalars(select(User.timezone).distinct()))
+    if not zones:
+        return 0
+    today_by_zone = {zone: now.astimezone(ZoneInfo(zone)).date() for zone in zones}
+    owner_today = (
+        select(case(*((User.timezone == zone, day) for zone, day in today_by_zone.items()), else_=None))
+        .where(User.id == Goal.user_id)
+        .scalar_subquery()
+    )
+    expired = db.session.execute(
+        update(Goal)
+        .where(
+            Goal.is_active.is_(True),
+            Goal.end_date.is_not(None),
+            Goal.end_date <= max(today_by_zone.values()),  # lets the index skip goals that end later
+            Goal.end_date <= owner_today,
+        )
+        .values(is_active=False, updated_at=now)
+        .returning(Goal.id, Goal.user_id, Goal.goal_type, Goal.end_date)
+        .execution_options(synchronize_session=False)
+    ).all()
+    notifications.notify_each(
+        NotificationType.GOAL_EXPIRED,
+        [
+            Draft(
+                row.user_id,
+                f"Your {row.goal_type.replace('_', ' ')} goal reached its end date ({row.end_date.isoformat()}).",
+                target=Target("goal", row.id),
+            )
+            for row in expired
+        ],
+    )
+    db.session.commit()
+    log.info("expired %d goals", len(expired))
+    return len(expired)
