@@ -79,8 +79,8 @@ def goal_progress(user: User, goal_id: int) -> dict:
 
 
 def _value_at_start(goal: Goal, entries: list, zone: ZoneInfo) -> float:
-    """The last entry on or before the start date (in the owner's timezone), else the first one after it."""
-    start_instant = datetime.combine(goal.start_date + timedelta(days=1), time.min, tzinfo=zone)
+    """The last entry before the start date began (in the owner's timezone), else the first one since."""
+    start_instant = datetime.combine(goal.start_date, time.min, tzinfo=zone)
     before = [value for recorded_at, value in entries if recorded_at < start_instant]
     return before[-1] if before else entries[0][1]
 

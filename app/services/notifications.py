@@ -193,7 +193,9 @@ def announce_to_all(message: str) -> int:
         literal(False),
         literal(now, type_=Notification.__table__.c.created_at.type),
     ).where(User.deleted_at.is_(None), User.deactivated_at.is_(None))
-    count = db.session.execute(insert(Notification).from_select(columns, source)).rowcount
+    table = Notification.__table__
+    # RETURNING, because psycopg reports no rowcount for INSERT … SELECT through SQLAlchemy here.
+    count = len(db.session.execute(insert(table).from_select(columns, source).returning(table.c.id)).all())
     payload = {
         "type": NotificationType.SYSTEM,
         "message": message[:500],

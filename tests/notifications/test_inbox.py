@@ -12,7 +12,7 @@ from tests.conftest import bearer, login
 def notify(app):
     def sender(user_id: int, count: int = 1, type=NotificationType.SYSTEM) -> list[int]:
         with app.app_context():
-            stored = [notifications.notify([user_id], type, f"note {n}")[0].id for n in range(count)]
+            stored = [notifications.notify([user_id], type, f"note {n}")[0]["id"] for n in range(count)]
             db.session.commit()
             return stored
 

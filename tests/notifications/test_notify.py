@@ -80,7 +80,7 @@ def test_inactive_and_deleted_people_are_not_notified(app, make_user, emitted):
         stored = notifications.notify([active, gone, off], NotificationType.SYSTEM, "hello")
         db.session.commit()
 
-        assert [n.recipient_id for n in stored] == [active]
+        assert [n["recipient_id"] for n in stored] == [active]
 
 
 def test_preferences_default_to_in_app_everywhere_and_email_for_system_notices(client, auth_headers):

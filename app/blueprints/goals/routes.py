@@ -15,9 +15,12 @@ from app.security import login_required
 from app.services import goals, metrics
 
 
+GOAL_FIELDS = tuple(GoalSchema().fields)
+
+
 def view(goal) -> dict:
     """A goal as its owner sees it today: past its end date it is inactive, whether or not the job has run."""
-    shown = GoalSchema().dump(goal)
+    shown = {name: getattr(goal, name) for name in GOAL_FIELDS}
     shown["is_active"] = goal.is_active_on(goals.local_today(current_user))
     return shown
 

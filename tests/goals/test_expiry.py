@@ -1,0 +1,138 @@
+"""The goal-expiry job: one set-based statement, per-timezone correct, notifying owners once."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Goal, Notification
+from app.services import goals
+
+# 23:30 UTC on 15 June: already 16 June in Berlin and Tokyo, still 15 June in UTC and New York.
+NOW = datetime(2026, 6, 15, 23, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(app, make_user):
+    """Owners in four timezones with goals ending on 15 or 16 June, or never."""
+    owners = {zone: make_user(timezone=zone) for zone in ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo")}
+    with app.app_context():
+        for zone, owner in owners.items():
+            for end in (date(2026, 6, 15), date(2026, 6, 16), date(2026, 6, 17), None):
+                db.session.add(
+                    Goal(
+                        user_id=owner, goal_type="general", start_date=date(2026, 1, 1), end_date=end, description=zone
+                    )
+                )
+        db.session.add(
+            Goal(
+                user_id=owners["UTC"],
+                goal_type="general",
+                start_date=date(2026, 1, 1),
+                end_date=date(2026, 6, 1),
+                is_active=False,
+                description="already off",
+            )
+        )
+        db.session.commit()
+    return owners
+
+
+def expired_pairs(app) -> set[tuple[str, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(Goal.description, Goal.end_date).where(
+                Goal.is_active.is_(False), Goal.description != "already off"
+            )
+        )
+        return {(zone, end.isoformat()) for zone, end in rows}
+
+
+def test_expiry_follows_each_owners_local_date(app, world):
+    with app.app_context():
+        count = goals.expire_due_goals(NOW)
+
+    assert count == 6
+    assert expired_pairs(app) == {
+        ("UTC", "2026-06-15"),
+        ("America/New_York", "2026-06-15"),
+        ("Europe/Berlin", "2026-06-15"),
+        ("Europe/Berlin", "2026-06-16"),
+        ("Asia/Tokyo", "2026-06-15"),
+        ("Asia/Tokyo", "2026-06-16"),
+    }
+
+
+def test_expiry_is_one_update_and_one_notification_insert(app, world):
+    statements = []
+    with app.app_context():
+        listener = lambda conn, cursor, statement, *args: statements.append(statement.split()[0:3])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            goals.expire_due_goals(NOW)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+
+    updates = [s for s in statements if s[0].upper() == "UPDATE"]
+    inserts = [s for s in statements if s[0].upper() == "INSERT" and "notifications" in s[2]]
+    assert len(updates) == 1 and updates[0][1] == "goals"
+    assert len(inserts) == 1
+
+
+def test_owners_are_notified_once_and_a_second_run_changes_nothing(app, world):
+    with app.app_context():
+        first = goals.expire_due_goals(NOW)
+        second = goals.expire_due_goals(NOW)
+        notes = db.session.execute(db.select(Notification.recipient_id, Notification.type, Notification.target_type))
+
+        assert (first, second) == (6, 0)
+        rows = list(notes)
+    assert len(rows) == 6
+    assert {type for _, type, _ in rows} == {"goal_expired"}
+    assert {target for _, _, target in rows} == {"goal"}
+    assert sorted(recipient for recipient, _, _ in rows) == sorted(
+        [world["UTC"], world["America/New_York"]] + [world["Europe/Berlin"], world["Asia/Tokyo"]] * 2
+    )
+
+
+def test_deactivated_goals_and_goals_without_end_date_are_left_alone(app, world):
+    already_off = db.select(Goal.updated_at).where(Goal.description == "already off")
+    with app.app_context():
+        before = db.session.scalar(already_off)
+        goals.expire_due_goals(NOW)
+        open_ended = db.session.scalars(db.select(Goal.is_active).where(Goal.end_date.is_(None))).all()
+        after = db.session.scalar(already_off)
+
+    assert open_ended == [True] * 4
+    assert after == before
+
+
+def test_the_operator_command_and_the_job_expire_goals(app, world):
+    result = app.test_cli_runner().invoke(args=["goals", "expire"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("expired ")
+    with app.app_context():
+        from app.jobs.goals import expire_goals
+
+        assert expire_goals() == 0  # the command already did it
+
+
+def test_an_expired_goal_is_notified_live_to_its_owner(app, client, tokens, user):
+    from app.extensions import socketio
+    from app.services.realtime import NOTIFICATIONS
+
+    with app.app_context():
+        db.session.add(Goal(user_id=user, goal_type="strength", start_date=date(2026, 1, 1), end_date=date(2026, 2, 1)))
+        db.session.commit()
+    socket = socketio.test_client(app, namespace=NOTIFICATIONS, auth={"token": tokens["access_token"]})
+    socket.get_received(NOTIFICATIONS)
+
+    with app.app_context():
+        goals.expire_due_goals()
+
+    live = [e["args"][0] for e in socket.get_received(NOTIFICATIONS) if e["name"] == "notification"]
+    assert len(live) == 1
+    assert live[0]["type"] == "goal_expired" and "strength goal" in live[0]["message"]
+    socket.disconnect(namespace=NOTIFICATIONS)

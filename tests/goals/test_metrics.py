@@ -1,0 +1,162 @@
+"""Body metrics and progress toward goals."""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import BodyMetric
+from tests.conftest import bearer, login
+
+NOW = datetime.now(UTC)
+
+
+def at(days_ago: float) -> str:
+    return (NOW - timedelta(days=days_ago)).isoformat()
+
+
+@pytest.fixture
+def record(client, auth_headers):
+    def recorder(headers=None, **fields):
+        response = client.post("/api/v1/metrics/", json=fields, headers=headers or auth_headers)
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return recorder
+
+
+def test_recording_metrics_with_named_measurements(record):
+    entry = record(weight_kg=80.5, body_fat_pct=22, measurements={"biceps": {"value": 35.5, "unit": "cm"}})
+
+    assert entry["weight_kg"] == 80.5 and entry["body_fat_pct"] == 22
+    assert entry["measurements"] == {"biceps": {"value": 35.5, "unit": "cm"}}
+    assert datetime.fromisoformat(entry["recorded_at"]) <= datetime.now(UTC)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "weight_kg"),
+        ({"weight_kg": 5}, "weight_kg"),
+        ({"body_fat_pct": 90}, "body_fat_pct"),
+        ({"weight_kg": 80, "recorded_at": (NOW + timedelta(days=1)).isoformat()}, "recorded_at"),
+        ({"measurements": {"Bad Name": {"value": 1, "unit": "cm"}}}, "measurements"),
+        ({"measurements": {"hips": {"value": 90}}}, "measurements"),
+    ],
+)
+def test_metric_validation_names_the_field(client, auth_headers, body, field):
+    response = client.post("/api/v1/metrics/", json=body, headers=auth_headers)
+
+    assert response.status_code == 422
+    assert field in response.json["errors"]["json"]
+
+
+def test_history_is_newest_first_and_filtered_by_date_range(client, auth_headers, record):
+    for days_ago, weight in [(10, 82), (5, 81), (1, 80)]:
+        record(weight_kg=weight, recorded_at=at(days_ago))
+
+    everything = client.get("/api/v1/metrics/", headers=auth_headers)
+    window = client.get("/api/v1/metrics/", query_string={"from": at(7), "to": at(2)}, headers=auth_headers)
+    wrong = client.get("/api/v1/metrics/", query_string={"from": at(1), "to": at(7)}, headers=auth_headers)
+
+    assert [m["weight_kg"] for m in everything.json] == [80, 81, 82]
+    assert json.loads(everything.headers["X-Pagination"])["total"] == 3
+    assert [m["weight_kg"] for m in window.json] == [81]
+    assert wrong.status_code == 422
+
+
+def test_metrics_are_private_and_deletable_by_their_owner_only(client, auth_headers, record, make_user):
+    entry = record(weight_kg=80)
+    make_user(username="eve")
+    eve = bearer(login(client, "eve")["access_token"])
+
+    assert client.get("/api/v1/metrics/", headers=eve).json == []
+    assert client.delete(f"/api/v1/metrics/{entry['id']}/", headers=eve).status_code == 404
+    assert client.delete(f"/api/v1/metrics/{entry['id']}/", headers=auth_headers).status_code == 204
+    assert client.get("/api/v1/metrics/", headers=auth_headers).json == []
+
+
+def test_changing_the_profile_weight_records_a_metric(app, client, auth_headers):
+    client.patch("/api/v1/profile/", json={"weight_kg": 79.2}, headers=auth_headers)
+    client.patch("/api/v1/profile/", json={"weight_kg": 79.2, "bio": "same weight"}, headers=auth_headers)
+    client.patch("/api/v1/profile/", json={"weight_kg": 78.4}, headers=auth_headers)
+
+    history = client.get("/api/v1/metrics/", headers=auth_headers).json
+
+    assert [m["weight_kg"] for m in history] == [78.4, 79.2]
+
+
+def goal(client, headers, **fields):
+    body = {"goal_type": "weight_loss", "target_value": 70, "unit": "kg", **fields}
+    response = client.post("/api/v1/fitness-goals/", json=body, headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_progress_of_a_weight_loss_goal(client, auth_headers, record):
+    record(weight_kg=82, recorded_at=at(40))
+    record(weight_kg=80, recorded_at=at(20))  # the value at the start of the goal
+    g = goal(client, auth_headers, start_date=(NOW - timedelta(days=15)).date().isoformat())
+    record(weight_kg=78, recorded_at=at(8))
+    record(weight_kg=76, recorded_at=at(1))
+
+    progress = client.get(f"/api/v1/fitness-goals/{g['id']}/progress/", headers=auth_headers).json
+
+    assert progress["is_measurable"] is True
+    assert (progress["start"], progress["current"], progress["target"]) == (80, 76, 70)
+    assert progress["percent"] == 40.0
+    assert [p["average"] for p in progress["trend"]][-1] == 76
+    weeks = [date.fromisoformat(p["week_start"]) for p in progress["trend"]]
+    assert weeks == sorted(weeks) and all(w.weekday() == 0 for w in weeks)
+    assert len(weeks) <= 8
+
+
+def test_progress_of_a_muscle_gain_goal_counts_upward(client, auth_headers, record):
+    record(weight_kg=70, recorded_at=at(30))
+    g = goal(client, auth_headers, goal_type="muscle_gain", target_value=75, start_date=at(2)[:10])
+    record(weight_kg=72.5, recorded_at=at(1))
+
+    assert client.get(f"/api/v1/fitness-goals/{g['id']}/progress/", headers=auth_headers).json["percent"] == 50.0
+
+
+def test_progress_by_body_fat(client, auth_headers, record):
+    record(body_fat_pct=25, recorded_at=at(30))
+    g = goal(
+        client,
+        auth_headers,
+        goal_type="general",
+        metric="body_fat_pct",
+        target_value=20,
+        unit="%",
+        start_date=at(3)[:10],
+    )
+    record(body_fat_pct=30, recorded_at=at(1))  # moving away from the target
+
+    progress = client.get(f"/api/v1/fitness-goals/{g['id']}/progress/", headers=auth_headers).json
+
+    assert (progress["start"], progress["current"], progress["percent"]) == (25, 30, 0.0)
+
+
+def test_progress_answers_clearly_when_there_is_nothing_to_measure(client, auth_headers):
+    endurance = goal(client, auth_headers, goal_type="endurance", target_value=10, unit="km")
+    weight = goal(client, auth_headers)
+
+    unmeasured = client.get(f"/api/v1/fitness-goals/{endurance['id']}/progress/", headers=auth_headers).json
+    no_data = client.get(f"/api/v1/fitness-goals/{weight['id']}/progress/", headers=auth_headers).json
+
+    assert unmeasured["is_measurable"] is False and "not measured by body metrics" in unmeasured["reason"]
+    assert no_data["is_measurable"] is True and no_data["current"] is None and "No weight_kg" in no_data["reason"]
+
+
+def test_metrics_need_authentication(client):
+    assert client.get("/api/v1/metrics/").status_code == 401
+    assert client.post("/api/v1/metrics/", json={"weight_kg": 80}).status_code == 401
+
+
+def test_entries_are_stored_in_utc(app, record):
+    record(weight_kg=80, recorded_at="2026-03-01T12:00:00+05:00")
+
+    with app.app_context():
+        stored = db.session.scalar(db.select(BodyMetric.recorded_at))
+    assert stored == datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
