@@ -22,7 +22,16 @@ run: $(VENV)/.installed  ## Serve REST + Socket.IO on HOST:PORT (embedded SQLite
 	$(FLASK) db upgrade
 	$(FLASK) serve
 
-test: $(VENV)/.installed-dev  ## Run the whole suite (real PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
+# The JavaScript Socket.IO client used by tests/notifications/test_js_client.py (skipped where this cannot run).
+tests/js/node_modules: tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/js --no-audit --no-fund && touch $@ \
+			|| { rm -rf $@; echo "npm ci failed: the JavaScript client test will be skipped"; }; \
+	else \
+		echo "npm not found: the JavaScript client test will be skipped"; \
+	fi
+
+test: $(VENV)/.installed-dev tests/js/node_modules  ## Run the whole suite (real PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -40,4 +49,4 @@ scheduler: $(VENV)/.installed  ## Production: the periodic-job scheduler, exactl
 	$(FLASK) scheduler
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules

@@ -61,6 +61,10 @@ class Config:
     OPENAPI_REDOC_PATH = "/redoc"
     OPENAPI_REDOC_URL = "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js"
 
+    # Socket.IO: the Redis pub/sub channel of its message queue (pub/sub ignores Redis database numbers,
+    # so deployments sharing a Redis server need different channels)
+    SOCKETIO_CHANNEL = env("SOCKETIO_CHANNEL", "stride-socketio")
+
     # Background jobs (RQ)
     JOBS_RUN_INLINE = env_bool("JOBS_RUN_INLINE", False)  # tests: run each job at once, in its own app context
     JOB_DEFAULT_TIMEOUT = env_int("JOB_DEFAULT_TIMEOUT", 300)

@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
         async_mode="threading",
         message_queue=app.config["REDIS_URL"] if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None,
         cors_allowed_origins=app.config["CORS_ORIGINS"],
+        channel=app.config["SOCKETIO_CHANNEL"],
     )
 
 

@@ -17,6 +17,7 @@ from flask_jwt_extended import (
 )
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
+from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
 from app.errors import Forbidden, Unauthorized, error_body
 from app.extensions import db, jwt
@@ -107,7 +108,7 @@ def login_required(view: Callable) -> Callable:
 
 
 def authenticate_socket(auth: dict | None) -> User:
-    """For Socket.IO `connect` handlers: the user of `auth: {token}`, or ConnectionRefusedError with the reason."""
+    """For Socket.IO `connect` handlers: the user of `auth: {token}`; refused with the reason otherwise."""
     return socket_identity(auth)[0]
 
 
@@ -117,7 +118,8 @@ def socket_identity(auth: dict | None) -> tuple[User, dict]:
     try:
         return tokens.verify_access_token(token)
     except Unauthorized as exc:
-        raise ConnectionRefusedError(exc.message) from exc
+        # python-socketio's own exception: its message reaches the client's connect_error (the builtin's does not)
+        raise SocketConnectionRefused(exc.message) from exc
 
 
 def refuse_if_authenticated() -> None:

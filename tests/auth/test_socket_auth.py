@@ -2,6 +2,7 @@
 
 import pytest
 from flask import request
+from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
 from app.extensions import socketio
 from app.security import authenticate_socket
@@ -45,5 +46,5 @@ def test_refresh_tokens_and_revoked_tokens_are_refused(client, connect, tokens):
 
 
 def test_the_refusal_carries_a_clear_reason(app, tokens):
-    with app.app_context(), pytest.raises(ConnectionRefusedError, match="refresh token"):
+    with app.app_context(), pytest.raises(SocketConnectionRefused, match="refresh token"):
         authenticate_socket({"token": tokens["refresh_token"]})

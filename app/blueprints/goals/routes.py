@@ -14,7 +14,6 @@ from app.blueprints.goals.schemas import (
 from app.security import login_required
 from app.services import goals, metrics
 
-
 GOAL_FIELDS = tuple(GoalSchema().fields)
 
 
