@@ -2,6 +2,7 @@
 
 from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
 from app.models.goals import Goal, GoalType, MetricField
+from app.models.habits import Habit, HabitCompletion, HabitReminder
 from app.models.metrics import BodyMetric
 from app.models.notifications import Channel, Notification, NotificationPreferences, NotificationType
 from app.models.users import Gender, Privacy, Role, User
@@ -14,6 +15,9 @@ __all__ = [
     "Channel",
     "Gender",
     "Goal",
+    "Habit",
+    "HabitCompletion",
+    "HabitReminder",
     "GoalType",
     "MetricField",
     "Notification",
