@@ -48,5 +48,8 @@ worker: $(VENV)/.installed  ## Production: an RQ worker (needs REDIS_URL)
 scheduler: $(VENV)/.installed  ## Production: the periodic-job scheduler, exactly one (needs REDIS_URL)
 	$(FLASK) scheduler
 
+bench: $(VENV)/.installed-dev  ## Benchmarks on PostgreSQL (bench/README.md); e.g. BENCH_ARGS="--goals 100000 --due 10000"
+	$(BIN)/python -m bench.expire_goals $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules
