@@ -1,11 +1,16 @@
 """Every model, imported here so Alembic and relationship resolution see them all."""
 
 from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
+from app.models.coaching import TrainerClient
+from app.models.exercises import Complexity, Exercise, MuscleGroup
 from app.models.goals import Goal, GoalType, MetricField
 from app.models.habits import Habit, HabitCompletion, HabitReminder
 from app.models.metrics import BodyMetric
 from app.models.notifications import Channel, Notification, NotificationPreferences, NotificationType
+from app.models.plans import PlanStatus, PlanWorkout, TrainingPlan
+from app.models.stats import PersonalRecord, UserStats
 from app.models.users import Gender, Privacy, Role, User
+from app.models.workouts import Intensity, TrainingType, Workout, WorkoutExercise
 
 __all__ = [
     "AuditEvent",
@@ -13,19 +18,32 @@ __all__ = [
     "AuthSession",
     "BodyMetric",
     "Channel",
+    "Complexity",
+    "Exercise",
     "Gender",
     "Goal",
     "Habit",
     "HabitCompletion",
     "HabitReminder",
+    "Intensity",
+    "MuscleGroup",
     "GoalType",
     "MetricField",
     "Notification",
     "NotificationPreferences",
     "NotificationType",
     "OneTimeToken",
+    "PersonalRecord",
+    "PlanStatus",
+    "PlanWorkout",
     "Privacy",
     "Role",
     "TokenPurpose",
+    "TrainerClient",
+    "TrainingPlan",
+    "TrainingType",
     "User",
+    "UserStats",
+    "Workout",
+    "WorkoutExercise",
 ]

@@ -1,0 +1,5 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint("plans", __name__, description="Training plans: ordered workouts, built by you or by your trainer.")
+
+from app.blueprints.plans import routes  # noqa: E402,F401

@@ -1,0 +1,109 @@
+from datetime import date
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.blueprints.common import MAX_ID
+from app.blueprints.exercises.schemas import ExerciseBriefSchema, not_blank
+from app.models import Intensity, TrainingType
+
+TRAINING_TYPES = validate.OneOf([str(t) for t in TrainingType])
+INTENSITIES = validate.OneOf([str(i) for i in Intensity])
+MAX_ENTRIES = 100
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
+EARLIEST = date(1970, 1, 1)
+
+
+class WorkoutEntrySchema(ma.Schema):
+    exercise_id = fields.Integer()
+    exercise = fields.Nested(ExerciseBriefSchema)
+    order = fields.Integer()
+    sets = fields.Integer()
+    reps = fields.Integer()
+    rest_sec = fields.Integer()
+    extra_weight_kg = fields.Float()
+    volume_kg = fields.Float(metadata={"description": "sets × reps × extra_weight_kg"})
+
+
+class WorkoutSchema(ma.Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    training_type = fields.String()
+    title = fields.String()
+    intensity = fields.String()
+    duration_min = fields.Integer()
+    date = fields.Date()
+    description = fields.String(allow_none=True)
+    exercises = fields.List(fields.Nested(WorkoutEntrySchema), metadata={"description": "In `order`."})
+    volume_kg = fields.Float(metadata={"description": "The entries' volumes added up."})
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class WorkoutEntryWriteSchema(ma.Schema):
+    exercise_id = fields.Integer(required=True, validate=ID_RANGE)
+    order = fields.Integer(
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "Unique within the workout; defaults to the entry's place in the list (1, 2, …)."},
+    )
+    sets = fields.Integer(load_default=3, validate=validate.Range(min=1, max=100))
+    reps = fields.Integer(load_default=10, validate=validate.Range(min=1, max=1000))
+    rest_sec = fields.Integer(load_default=60, validate=validate.Range(min=0, max=3600))
+    extra_weight_kg = fields.Float(
+        load_default=0.0,
+        validate=validate.Range(min=0, max=1000),
+        metadata={"description": "Kept to the gram."},
+    )
+
+
+class WorkoutCreateSchema(ma.Schema):
+    training_type = fields.String(required=True, validate=TRAINING_TYPES)
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
+    intensity = fields.String(load_default=str(Intensity.MEDIUM), validate=INTENSITIES)
+    duration_min = fields.Integer(load_default=45, validate=validate.Range(min=1, max=1440))
+    date = fields.Date(
+        validate=validate.Range(min=EARLIEST),
+        metadata={"description": "Defaults to today in your timezone; never in the future."},
+    )
+    description = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
+    exercises = fields.List(
+        fields.Nested(WorkoutEntryWriteSchema), load_default=list, validate=validate.Length(max=MAX_ENTRIES)
+    )
+
+    @ma.post_load
+    def _number_the_entries(self, data, **kwargs):
+        """Entries without an `order` take their place in the list; the orders must then be unique."""
+        if "exercises" in data:
+            for place, entry in enumerate(data["exercises"], start=1):
+                entry.setdefault("order", place)
+            orders = [entry["order"] for entry in data["exercises"]]
+            if len(set(orders)) != len(orders):
+                raise ma.ValidationError("Each entry's order must be unique within the workout.", "exercises")
+        return data
+
+
+class WorkoutReplaceSchema(WorkoutCreateSchema):
+    """PUT: the whole document; optional fields left out go back to their defaults."""
+
+    date = fields.Date(required=True, validate=validate.Range(min=EARLIEST))
+    exercises = fields.List(
+        fields.Nested(WorkoutEntryWriteSchema), required=True, validate=validate.Length(max=MAX_ENTRIES)
+    )
+
+
+class WorkoutPatchSchema(WorkoutReplaceSchema):
+    """PATCH: any subset of the fields (used with partial=True); `exercises`, if given, replaces the list."""
+
+
+class WorkoutArgsSchema(ma.Schema):
+    user_id = fields.Integer(
+        validate=ID_RANGE, metadata={"description": "A client of yours (trainers); yourself by default."}
+    )
+    date_from = fields.Date(metadata={"description": "On or after this date."})
+    date_to = fields.Date(metadata={"description": "On or before this date."})
+    training_type = fields.String(validate=TRAINING_TYPES)
+
+    @ma.validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ma.ValidationError("date_from must not be after date_to.", "date_to")

@@ -1,0 +1,139 @@
+"""Training plans: an ordered selection of the owner's workouts, built by the owner or by their trainer.
+
+Who may do what: the owner and their assigned trainers read a plan; the owner, and the trainer who built
+it while they still train the owner, change it; everyone else does not see it. A completed plan is
+read-only (it can still be deleted by those who may change it).
+"""
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from app.errors import Conflict, Forbidden, NotFound, RuleViolation
+from app.extensions import db
+from app.models import PlanWorkout, TrainingPlan, User, Workout
+from app.services import coaching
+
+MAX_WORKOUTS = 200
+
+
+def _with_items(query: Select) -> Select:
+    return query.options(selectinload(TrainingPlan.items))
+
+
+def list_plans(viewer: User, *, user_id: int | None = None, status: str | None = None) -> Select:
+    """The caller's (or an assigned client's) plans, newest first (a select, for pagination)."""
+    owner_id = coaching.subject_for(viewer, user_id)
+    query = select(TrainingPlan).where(TrainingPlan.user_id == owner_id)
+    if status is not None:
+        query = query.where(TrainingPlan.status == status)
+    return _with_items(query).order_by(TrainingPlan.id.desc())
+
+
+def _fetch(plan_id: int) -> TrainingPlan | None:
+    query = _with_items(select(TrainingPlan).where(TrainingPlan.id == plan_id))
+    return db.session.scalar(query.execution_options(populate_existing=True))
+
+
+def get_plan_for(viewer: User, plan_id: int) -> TrainingPlan:
+    """Fetch and authorise a read: the owner's plan, or an assigned client's for their trainer; else 404."""
+    plan = _fetch(plan_id)
+    if plan is None or (plan.user_id != viewer.id and not coaching.is_trainer_of(viewer, plan.user_id)):
+        raise NotFound("No such training plan.")
+    return plan
+
+
+def _editable_plan(viewer: User, plan_id: int, *, deleting: bool = False) -> TrainingPlan:
+    plan = get_plan_for(viewer, plan_id)
+    if plan.user_id != viewer.id and plan.created_by_id != viewer.id:
+        raise Forbidden("Only the owner, or the trainer who built this plan, can change it.")
+    if plan.is_read_only and not deleting:
+        raise Conflict("The plan is completed and read-only.")
+    return plan
+
+
+def create_plan(viewer: User, data: dict) -> TrainingPlan:
+    """For oneself, or (`user_id`) for a client the caller trains; the workouts must be the owner's."""
+    data = dict(data)
+    owner_id = data.pop("user_id", None) or viewer.id
+    if owner_id != viewer.id:
+        coaching.ensure_trainer_of(viewer, owner_id)
+    workout_ids = data.pop("workout_ids", [])
+    _check_workouts(owner_id, workout_ids)
+    plan = TrainingPlan(user_id=owner_id, created_by_id=viewer.id, **data)
+    plan.items = _items(workout_ids)
+    db.session.add(plan)
+    db.session.commit()
+    return _fetch(plan.id)
+
+
+def update_plan(viewer: User, plan_id: int, data: dict) -> TrainingPlan:
+    """PUT and PATCH: title, description, status (prepared → active → completed) and `workout_ids`."""
+    plan = _editable_plan(viewer, plan_id)
+    data = dict(data)
+    if "status" in data and not plan.can_move_to(data["status"]):
+        raise RuleViolation(
+            f"A plan goes prepared → active → completed; it cannot go from {plan.status} to {data['status']}.",
+            field="status",
+        )
+    workout_ids = data.pop("workout_ids", None)
+    for field, value in data.items():
+        setattr(plan, field, value)
+    if workout_ids is not None:
+        _replace_items(plan, workout_ids)
+    db.session.commit()
+    return _fetch(plan.id)
+
+
+def add_workout(viewer: User, plan_id: int, workout_id: int, position: int | None = None) -> TrainingPlan:
+    """Put one of the owner's workouts into the plan, at `position` (1-based) or at the end."""
+    plan = _editable_plan(viewer, plan_id)
+    ids = plan.workout_ids
+    if workout_id in ids:
+        raise Conflict("That workout is already in the plan.")
+    if position is not None and position > len(ids) + 1:
+        raise RuleViolation(f"position must be between 1 and {len(ids) + 1}.", field="position")
+    ids.insert((position or len(ids) + 1) - 1, workout_id)
+    _replace_items(plan, ids, field="workout_id")
+    db.session.commit()
+    return _fetch(plan.id)
+
+
+def remove_workout(viewer: User, plan_id: int, workout_id: int) -> None:
+    plan = _editable_plan(viewer, plan_id)
+    if workout_id not in plan.workout_ids:
+        raise NotFound("That workout is not in the plan.")
+    _replace_items(plan, [i for i in plan.workout_ids if i != workout_id])
+    db.session.commit()
+
+
+def delete_plan(viewer: User, plan_id: int) -> None:
+    plan = _editable_plan(viewer, plan_id, deleting=True)
+    db.session.delete(plan)  # its items are loaded: they go with it
+    db.session.commit()
+
+
+def _items(workout_ids: list[int]) -> list[PlanWorkout]:
+    return [PlanWorkout(workout_id=workout_id, position=n) for n, workout_id in enumerate(workout_ids, start=1)]
+
+
+def _replace_items(plan: TrainingPlan, workout_ids: list[int], field: str = "workout_ids") -> None:
+    if len(workout_ids) > MAX_WORKOUTS:
+        raise RuleViolation(f"A plan holds at most {MAX_WORKOUTS} workouts.", field=field)
+    already = set(plan.workout_ids)
+    _check_workouts(plan.user_id, [i for i in workout_ids if i not in already], field=field)
+    plan.items.clear()
+    db.session.flush()  # the old places go before the new ones take them (unique positions)
+    plan.items.extend(_items(workout_ids))
+
+
+def _check_workouts(owner_id: int, workout_ids: list[int], field: str = "workout_ids") -> None:
+    """Only the owner's own workouts; others' and missing ones are refused alike (nothing leaks)."""
+    if not workout_ids:
+        return
+    found = set(db.session.scalars(select(Workout.id).where(Workout.id.in_(workout_ids), Workout.user_id == owner_id)))
+    unknown = [i for i in workout_ids if i not in found]
+    if unknown:
+        raise RuleViolation(
+            f"These are not workouts of the plan's owner: {', '.join(map(str, unknown))}.",
+            field=field,
+        )
