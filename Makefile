@@ -50,6 +50,8 @@ scheduler: $(VENV)/.installed  ## Production: the periodic-job scheduler, exactl
 
 bench: $(VENV)/.installed-dev  ## Benchmarks on PostgreSQL (bench/README.md); e.g. BENCH_ARGS="--goals 100000 --due 10000"
 	$(BIN)/python -m bench.expire_goals $(BENCH_ARGS)
+	$(BIN)/python -m bench.remind_habits $(BENCH_ARGS_HABITS)
+	$(BIN)/python -m bench.list_workouts
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules

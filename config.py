@@ -90,6 +90,16 @@ class Config:
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
     MAIL_FILE_DIR = env("MAIL_FILE_DIR", os.path.join(instance_path(), "mail"))
 
+    # Telegram
+    TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
+    TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME")
+    TELEGRAM_API_URL = env("TELEGRAM_API_URL", "https://api.telegram.org")
+    TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")
+    TELEGRAM_TIMEOUT = env_int("TELEGRAM_TIMEOUT", 10)
+
+    # Habits
+    HABIT_REMINDER_GRACE_MIN = env_int("HABIT_REMINDER_GRACE_MIN", 10)  # a missed minute still reminds, once
+
     # Authentication
     JWT_ALGORITHM = "HS256"
     JWT_DECODE_ALGORITHMS = ["HS256"]

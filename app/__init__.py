@@ -88,7 +88,22 @@ def _migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.blueprints import admin, auth, goals, metrics, notifications, ops, users
+    from app.blueprints import (
+        admin,
+        auth,
+        coaching,
+        exercises,
+        goals,
+        habits,
+        metrics,
+        notifications,
+        ops,
+        plans,
+        stats,
+        telegram,
+        users,
+        workouts,
+    )
     from app.blueprints.common import IdConverter
     from app.extensions import api
     from app.security import register_security
@@ -97,7 +112,21 @@ def register_blueprints(app: Flask) -> None:
     register_security(app)
     api.register_blueprint(ops.blp, url_prefix="")
     api.register_blueprint(auth.wellknown, url_prefix="")
-    for blueprint in (auth.blp, users.blp, goals.blp, metrics.blp, notifications.blp, admin.blp):
+    for blueprint in (
+        auth.blp,
+        users.blp,
+        goals.blp,
+        metrics.blp,
+        habits.blp,
+        exercises.blp,
+        workouts.blp,
+        plans.blp,
+        coaching.blp,
+        stats.blp,
+        telegram.blp,
+        notifications.blp,
+        admin.blp,
+    ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
 

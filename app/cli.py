@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import Role
 from app.models.base import utcnow
 from app.queueing import QUEUES, JobRequest, enqueue_now
-from app.services import auth, goals, users
+from app.services import auth, exercises, goals, habits, stats, users
 
 log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
@@ -27,12 +27,44 @@ users_cli = AppGroup("users", help="Create accounts, change roles, deactivate.")
 tokens_cli = AppGroup("tokens", help="Sessions and tokens.")
 notifications_cli = AppGroup("notifications", help="Announcements to people.")
 goals_cli = AppGroup("goals", help="Fitness goals.")
+habits_cli = AppGroup("habits", help="Habits and their reminders.")
+seed_cli = AppGroup("seed", help="Load starter data.")
+stats_cli = AppGroup("stats", help="Training stats and personal records.")
+
+
+@habits_cli.command("remind")
+def habits_remind() -> None:
+    """Run one reminder pass now (the scheduler runs it every minute); never reminds a slot twice."""
+    click.echo(f"sent {habits.remind_due_habits()} reminders")
 
 
 @goals_cli.command("expire")
 def goals_expire() -> None:
     """Deactivate every goal whose end date has come and notify its owner (safe to run any time)."""
     click.echo(f"expired {goals.expire_due_goals()} goals")
+
+
+@seed_cli.command("exercises")
+def seed_exercises() -> None:
+    """Load the starter exercise catalog; titles already in the catalog are left as they are."""
+    from app.services.seed_data import EXERCISES
+
+    with click.progressbar(EXERCISES, label="Exercises") as entries:
+        added, skipped = exercises.seed_catalog(entries)
+    click.echo(f"added {added} exercises ({skipped} already in the catalog)")
+
+
+@stats_cli.command("rebuild")
+@click.option("--user", "username", help="Only this user (a username); everyone with workouts by default.")
+def stats_rebuild(username: str | None) -> None:
+    """Recompute training stats and personal records from the workouts alone (one transaction per user)."""
+    try:
+        user_ids = stats.users_to_rebuild(username)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    with click.progressbar(user_ids, label="Rebuilding stats") as ids:
+        count = stats.rebuild(ids)
+    click.echo(f"rebuilt the stats of {count} user(s)")
 
 
 ROLES = click.Choice([str(role) for role in Role])
@@ -217,5 +249,5 @@ def _require_real_redis(command: str) -> Flask:
 def register(app: Flask) -> None:
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)
-    for group in (jobs_cli, users_cli, tokens_cli, notifications_cli, goals_cli):
+    for group in (jobs_cli, users_cli, tokens_cli, notifications_cli, goals_cli, habits_cli, seed_cli, stats_cli):
         app.cli.add_command(group)

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.jobs import goals, maintenance
+from app.jobs import goals, habits, maintenance
 
 
 @dataclass(frozen=True)
@@ -23,4 +23,5 @@ PERIODIC_JOBS: list[Periodic] = [
     Periodic(maintenance.prune_expired, cron="*/15 * * * *"),
     # Every 15 minutes: local midnights fall on quarter hours in every timezone.
     Periodic(goals.expire_goals, cron="*/15 * * * *"),
+    Periodic(habits.remind_habits, cron="* * * * *", queue="high", timeout=120),
 ]

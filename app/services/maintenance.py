@@ -5,12 +5,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from app.extensions import db, redis_store
-from app.services import auth
+from app.services import auth, habits
 
 log = logging.getLogger(__name__)
 
 Pruner = Callable[[datetime], int]
-PRUNERS: dict[str, Pruner] = {"auth": auth.prune}
+PRUNERS: dict[str, Pruner] = {"auth": auth.prune, "habit_reminders": habits.prune}
 """Each domain's function that deletes its expired rows in set-based statements and returns the count."""
 LAST_RUN_KEY = "stride:jobs:last_run:{}"
 PING_KEY = "stride:jobs:ping:{}"

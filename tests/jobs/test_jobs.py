@@ -85,9 +85,10 @@ def test_the_scheduler_enqueues_periodic_jobs_that_the_worker_runs(app_factory):
 
         assert sorted(job.name for job in enqueued) == [
             "app.jobs.goals.expire_goals",
+            "app.jobs.habits.remind_habits",
             "app.jobs.maintenance.prune_expired",
         ]
-        assert get_queue("low").count == 2
+        assert get_queue("low").count == 2 and get_queue("high").count == 1
 
         threads = EmbeddedThreads(app).start()
         try:

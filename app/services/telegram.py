@@ -1,0 +1,106 @@
+"""Telegram: the Bot API's sendMessage, and linking a person's chat with a one-time code.
+
+Messages leave from an RQ job (`app.jobs.telegram.send_message`): a timeout or an error from Telegram
+raises, the job is retried with backoff, and other messages are unaffected.
+"""
+
+import hmac
+import logging
+import re
+import secrets
+
+import requests
+from flask import current_app
+from sqlalchemy import select
+
+from app.errors import NotFound, ServiceUnavailable
+from app.extensions import db, redis_store
+from app.models import User
+from app.queueing import enqueue
+
+log = logging.getLogger(__name__)
+
+LINK_CODE = "stride:telegram:link:{}"
+LINK_TTL = 10 * 60
+_CODE_IN_TEXT = re.compile(r"(?:/start\s+)?([A-Z0-9]{8})\b")
+
+
+class TelegramError(RuntimeError):
+    """Telegram did not accept a message (network failure, timeout or an error answer)."""
+
+
+def send_message(chat_id: str, text: str) -> None:
+    config = current_app.config
+    token = config["TELEGRAM_BOT_TOKEN"]
+    if not token:
+        raise TelegramError("TELEGRAM_BOT_TOKEN is not set")
+    url = f"{config['TELEGRAM_API_URL'].rstrip('/')}/bot{token}/sendMessage"
+    try:
+        response = requests.post(url, json={"chat_id": chat_id, "text": text}, timeout=config["TELEGRAM_TIMEOUT"])
+    except requests.RequestException as exc:
+        log.warning("telegram: sending to chat %s failed: %s", chat_id, type(exc).__name__)
+        raise TelegramError(f"request failed: {type(exc).__name__}") from exc
+    body = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+    if response.status_code != 200 or not body.get("ok"):
+        log.warning("telegram: chat %s answered %s %s", chat_id, response.status_code, body.get("description"))
+        raise TelegramError(f"Telegram answered {response.status_code}: {body.get('description', '')}")
+
+
+def send_after_commit(chat_id: str, text: str) -> None:
+    enqueue("app.jobs.telegram.send_message", chat_id, text, queue="high")
+
+
+def start_link(user: User) -> dict:
+    """A one-time code the person sends to the bot (valid 10 minutes)."""
+    require_configured()
+    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+    redis_store.client.set(LINK_CODE.format(code), user.id, ex=LINK_TTL)
+    bot = current_app.config["TELEGRAM_BOT_USERNAME"]
+    return {
+        "code": code,
+        "expires_in": LINK_TTL,
+        "bot_url": f"https://t.me/{bot}?start={code}" if bot else None,
+        "instructions": f"Send {code} to the Stride bot on Telegram within 10 minutes.",
+    }
+
+
+def unlink(user: User) -> None:
+    if user.telegram_chat_id is None:
+        raise NotFound("No Telegram chat is linked.")
+    user.telegram_chat_id = None
+    db.session.commit()
+
+
+def is_genuine_webhook(path_secret: str, header_secret: str | None) -> bool:
+    expected = current_app.config["TELEGRAM_WEBHOOK_SECRET"]
+    if not expected:
+        return False
+    return hmac.compare_digest(path_secret, expected) and hmac.compare_digest(header_secret or "", expected)
+
+
+def handle_update(update: dict) -> str:
+    """Complete a link from the bot's chat: `/start CODE` or `CODE`. Returns what happened."""
+    message = update.get("message") or {}
+    chat_id = (message.get("chat") or {}).get("id")
+    text = (message.get("text") or "").strip().upper()
+    if chat_id is None:
+        return "ignored"
+    match = _CODE_IN_TEXT.search(text)
+    user_id = redis_store.client.getdel(LINK_CODE.format(match.group(1))) if match else None
+    user = db.session.get(User, int(user_id)) if user_id else None
+    if user is None or not user.is_active:
+        send_after_commit(str(chat_id), "That code is unknown or has expired. Ask Stride for a new one.")
+        db.session.commit()
+        return "unknown_code"
+    taken = db.session.scalar(select(User).where(User.telegram_chat_id == str(chat_id), User.id != user.id))
+    if taken is not None:
+        taken.telegram_chat_id = None  # one chat, one account: the newest link wins
+    user.telegram_chat_id = str(chat_id)
+    send_after_commit(str(chat_id), f"Linked to Stride as {user.username}. Reminders will arrive here.")
+    db.session.commit()
+    return "linked"
+
+
+def require_configured() -> None:
+    if not current_app.config["TELEGRAM_BOT_TOKEN"]:
+        raise ServiceUnavailable("Telegram is not configured on this server.")
