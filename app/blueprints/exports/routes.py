@@ -1,0 +1,39 @@
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+
+from app.blueprints.exports import blp
+from app.blueprints.exports.schemas import ExportSchema
+from app.blueprints.reports.routes import send_download
+from app.security import login_required
+from app.services import exports
+
+
+@blp.route("/export/")
+class ExportsView(MethodView):
+    decorators = [login_required]
+
+    @blp.response(202, ExportSchema)
+    def post(self):
+        """Ask for a copy of all your data; poll it until done."""
+        return exports.request_export(current_user)
+
+
+@blp.route("/export/<int:export_id>/")
+class ExportByIdView(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, ExportSchema)
+    def get(self, export_id):
+        """Read an export's status: queued, running, done or failed."""
+        return exports.get_export_for(current_user, export_id)
+
+
+@blp.route("/export/<int:export_id>/download")
+class ExportDownloadView(MethodView):
+    decorators = [login_required]
+
+    @blp.doc(responses={"200": {"description": "A zip of JSON and CSV files."}})
+    @blp.alt_response(409, description="The export is not done yet.")
+    def get(self, export_id):
+        """Download a finished export as a zip."""
+        return send_download(exports.export_file(current_user, export_id))

@@ -1,0 +1,48 @@
+from io import BytesIO
+
+from flask import send_file
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+
+from app.blueprints.reports import blp
+from app.blueprints.reports.schemas import ReportCreateSchema, ReportSchema
+from app.security import login_required
+from app.services import reports
+
+
+def send_download(download: reports.Download):
+    return send_file(
+        BytesIO(download.data), mimetype=download.mimetype, as_attachment=True, download_name=download.filename
+    )
+
+
+@blp.route("/reports/")
+class ReportsView(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(ReportCreateSchema)
+    @blp.response(202, ReportSchema)
+    def post(self, data):
+        """Ask for a report on your training (or an assigned client's); poll it until done."""
+        return reports.request_report(current_user, data)
+
+
+@blp.route("/reports/<int:report_id>/")
+class ReportByIdView(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, ReportSchema)
+    def get(self, report_id):
+        """Read a report's status: queued, running, done or failed (with `error`)."""
+        return reports.get_report_for(current_user, report_id)
+
+
+@blp.route("/reports/<int:report_id>/download")
+class ReportDownloadView(MethodView):
+    decorators = [login_required]
+
+    @blp.doc(responses={"200": {"description": "The file (text/csv, text/html or application/pdf)."}})
+    @blp.alt_response(409, description="The report is not done yet.")
+    def get(self, report_id):
+        """Download a finished report as a file."""
+        return send_download(reports.report_file(current_user, report_id))

@@ -1,0 +1,40 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.blueprints.common import MAX_ID
+from app.models import FileStatus, ReportFormat
+
+MAX_RANGE_DAYS = 366
+
+
+class ReportSchema(ma.Schema):
+    id = fields.Integer()
+    status = fields.String(validate=validate.OneOf([str(s) for s in FileStatus]))
+    format = fields.String()
+    date_from = fields.Date()
+    date_to = fields.Date()
+    user_id = fields.Integer(metadata={"description": "Whose training the report is about."})
+    created_at = fields.AwareDateTime()
+    error = fields.String(allow_none=True, metadata={"description": "Why it failed, once `status` is failed."})
+
+
+class ReportCreateSchema(ma.Schema):
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(
+        required=True, metadata={"description": f"On or after date_from, at most {MAX_RANGE_DAYS} days later."}
+    )
+    format = fields.String(required=True, validate=validate.OneOf([str(f) for f in ReportFormat]))
+    user_id = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "A client assigned to you (trainers); defaults to yourself."},
+    )
+
+    @ma.validates_schema
+    def check_range(self, data: dict, **_kwargs) -> None:
+        if "date_from" not in data or "date_to" not in data:
+            return
+        days = (data["date_to"] - data["date_from"]).days
+        if days < 0:
+            raise ma.ValidationError("Must be on or after date_from.", "date_to")
+        if days > MAX_RANGE_DAYS:
+            raise ma.ValidationError(f"The range may span at most {MAX_RANGE_DAYS} days.", "date_to")
