@@ -1,0 +1,10 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint(
+    "analytics",
+    __name__,
+    description="Aggregates for trainers (over their live clients) and admins (over everyone): activity, "
+    "workouts, goal completion and habit adherence.",
+)
+
+from app.blueprints.analytics import routes  # noqa: E402,F401

@@ -1,0 +1,7 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint(
+    "memberships", __name__, description="Membership tiers, each user's membership and client status, and its history."
+)
+
+from app.blueprints.memberships import routes  # noqa: E402,F401

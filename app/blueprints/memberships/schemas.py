@@ -1,0 +1,91 @@
+import re
+from decimal import Decimal
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.models import AccessLevel, ClientStatus
+
+ACCESS_LEVELS = validate.OneOf([str(level) for level in AccessLevel])
+CLIENT_STATUSES = validate.OneOf([str(status) for status in ClientStatus])
+MAX_PRICE = Decimal("1000000")
+
+
+def validate_price(value: Decimal) -> None:
+    if value < 0:
+        raise ma.ValidationError("Must not be negative.")
+    if value >= MAX_PRICE:
+        raise ma.ValidationError(f"Must be less than {MAX_PRICE}.")
+    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+        raise ma.ValidationError("At most two decimal places.")
+
+
+def validate_currency(value: str) -> None:
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise ma.ValidationError("An ISO 4217 code: three capital letters, for example EUR.")
+
+
+class TierSchema(ma.Schema):
+    id = fields.Integer()
+    access_level = fields.String()
+    price = fields.Decimal(as_string=True, places=2, metadata={"description": "Exact, as a string: `19.99`."})
+    currency = fields.String(metadata={"description": "ISO 4217 code, e.g. `EUR`."})
+    description = fields.String(allow_none=True)
+    is_active = fields.Boolean(metadata={"description": "False once withdrawn: it can no longer be assigned."})
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class TierCreateSchema(ma.Schema):
+    access_level = fields.String(required=True, validate=ACCESS_LEVELS)
+    price = fields.Decimal(
+        required=True, validate=validate_price, metadata={"description": "A string or number, ≥ 0, ≤ 2 decimals."}
+    )
+    currency = fields.String(required=True, validate=validate_currency)
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    is_active = fields.Boolean()
+
+
+class TierUpdateSchema(TierCreateSchema):
+    """PATCH (used with partial=True): any of a tier's fields."""
+
+
+class TierArgsSchema(ma.Schema):
+    active = fields.Boolean()
+
+
+class MembershipSchema(ma.Schema):
+    user_id = fields.Integer()
+    tier = fields.Nested(TierSchema, allow_none=True, metadata={"description": "None: no tier."})
+    client_status = fields.String(metadata={"description": "active, inactive or on_hold (inactive if never set)."})
+    updated_at = fields.AwareDateTime(allow_none=True)
+    updated_by_id = fields.Integer(allow_none=True)
+
+
+class MembershipUpdateSchema(ma.Schema):
+    tier_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "null: none."},
+    )
+    client_status = fields.String(required=True, validate=CLIENT_STATUSES)
+
+
+class MembershipChangeSchema(ma.Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    changed_by_id = fields.Integer(allow_none=True)
+    changed_at = fields.AwareDateTime()
+    from_tier_id = fields.Integer(allow_none=True)
+    from_access_level = fields.String(allow_none=True)
+    from_price = fields.Decimal(as_string=True, places=2, allow_none=True)
+    from_currency = fields.String(allow_none=True)
+    from_client_status = fields.String(allow_none=True)
+    to_tier_id = fields.Integer(allow_none=True)
+    to_access_level = fields.String(allow_none=True)
+    to_price = fields.Decimal(
+        as_string=True, places=2, allow_none=True, metadata={"description": "The tier's price at the time."}
+    )
+    to_currency = fields.String(allow_none=True)
+    to_client_status = fields.String()

@@ -1,0 +1,173 @@
+"""Membership tiers (admins manage them, everyone reads them) and each user's membership, with its history."""
+
+from decimal import Decimal
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import joinedload
+
+from app.errors import Conflict, Forbidden, NotFound, RuleViolation
+from app.extensions import db
+from app.models import ClientStatus, MembershipChange, MembershipTier, Role, User, UserMembership
+from app.models.memberships import CENTS
+from app.services.coaching import is_trainer_of
+
+
+def _cents(price: Decimal) -> int:
+    return int(price * CENTS)  # the schema allows at most two decimal places, so this is exact
+
+
+# --- tiers --------------------------------------------------------------------------------------------------
+
+
+def list_tiers(*, active: bool | None) -> Select:
+    query = select(MembershipTier).order_by(MembershipTier.price_cents, MembershipTier.id)
+    if active is not None:
+        query = query.where(MembershipTier.is_active.is_(active))
+    return query
+
+
+def get_tier(tier_id: int) -> MembershipTier:
+    tier = db.session.get(MembershipTier, tier_id)
+    if tier is None:
+        raise NotFound("No such membership tier.")
+    return tier
+
+
+def create_tier(data: dict) -> MembershipTier:
+    _ensure_level_free(data["access_level"])
+    data = dict(data)
+    tier = MembershipTier(price_cents=_cents(data.pop("price")), **data)
+    db.session.add(tier)
+    db.session.commit()
+    return tier
+
+
+def update_tier(tier_id: int, data: dict) -> MembershipTier:
+    """Change a tier's terms; members' history keeps the terms they had (it holds copies)."""
+    tier = get_tier(tier_id)
+    data = dict(data)
+    if "access_level" in data and data["access_level"] != tier.access_level:
+        _ensure_level_free(data["access_level"])
+    if "price" in data:
+        tier.price_cents = _cents(data.pop("price"))
+    for field, value in data.items():
+        setattr(tier, field, value)
+    db.session.commit()
+    return tier
+
+
+def delete_tier(tier_id: int) -> None:
+    """Delete an unused tier; one that someone holds is refused (409): deactivate it instead."""
+    tier = get_tier(tier_id)
+    if db.session.scalar(select(exists().where(UserMembership.tier_id == tier.id))):
+        raise Conflict("This tier is held by members; deactivate it (is_active false) instead of deleting it.")
+    db.session.delete(tier)
+    db.session.commit()
+
+
+def _ensure_level_free(access_level: str) -> None:
+    if db.session.scalar(select(exists().where(MembershipTier.access_level == access_level))):
+        raise Conflict(f"A {access_level} tier already exists.")
+
+
+# --- a user's membership ------------------------------------------------------------------------------------
+
+
+def _member(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound("No such user.")
+    return user
+
+
+def _current(user_id: int, *, lock: bool = False) -> UserMembership | None:
+    query = select(UserMembership).options(joinedload(UserMembership.tier)).where(UserMembership.user_id == user_id)
+    if lock:  # two admins changing one membership at once: the second sees the first's result as "from"
+        query = query.with_for_update(of=UserMembership)
+    return db.session.scalar(query)
+
+
+def _view(user_id: int, membership: UserMembership | None) -> dict:
+    """The membership as the API shows it; a user who never had one has no tier and is inactive."""
+    if membership is None:
+        return {
+            "user_id": user_id,
+            "tier": None,
+            "client_status": ClientStatus.INACTIVE,
+            "updated_at": None,
+            "updated_by_id": None,
+        }
+    return {
+        "user_id": user_id,
+        "tier": membership.tier,
+        "client_status": membership.client_status,
+        "updated_at": membership.updated_at,
+        "updated_by_id": membership.updated_by_id,
+    }
+
+
+def my_membership(user: User) -> dict:
+    return _view(user.id, _current(user.id))
+
+
+def membership_for(viewer: User, user_id: int) -> dict:
+    """Admins read anyone's membership, trainers their assigned clients', users their own; others get 404."""
+    if not (viewer.id == user_id or viewer.has_role(Role.ADMIN) or is_trainer_of(viewer, user_id)):
+        raise NotFound("No such client of yours.")
+    return _view(user_id, _current(_member(user_id).id))
+
+
+def set_membership(admin: User, user_id: int, tier_id: int | None, client_status: str) -> dict:
+    """Set a user's tier and status and record the change, copying the tiers' terms into the history."""
+    if not admin.has_role(Role.ADMIN):
+        raise Forbidden("Only admins change memberships.")
+    user = _member(user_id)
+    membership = _current(user.id, lock=True)
+    old_tier = membership.tier if membership else None
+    old_status = membership.client_status if membership else None
+    new_tier = _assignable_tier(tier_id, old_tier)
+    if membership is not None and old_tier is new_tier and old_status == client_status:
+        return _view(user.id, membership)  # nothing changed: no history row
+    if membership is None:
+        membership = UserMembership(user_id=user.id)
+        db.session.add(membership)
+    membership.tier_id, membership.tier = (new_tier.id if new_tier else None), new_tier
+    membership.client_status, membership.updated_by_id = client_status, admin.id
+    db.session.add(
+        MembershipChange(
+            user_id=user.id,
+            changed_by_id=admin.id,
+            from_client_status=old_status,
+            to_client_status=client_status,
+            **_terms("from", old_tier),
+            **_terms("to", new_tier),
+        )
+    )
+    db.session.commit()
+    return _view(user.id, _current(user.id))
+
+
+def _assignable_tier(tier_id: int | None, current: MembershipTier | None) -> MembershipTier | None:
+    if tier_id is None:
+        return None
+    tier = db.session.get(MembershipTier, tier_id)
+    if tier is None:
+        raise RuleViolation("No such membership tier.", field="tier_id")
+    if not tier.is_active and tier is not current:
+        raise RuleViolation("That tier is no longer offered.", field="tier_id")
+    return tier
+
+
+def _terms(side: str, tier: MembershipTier | None) -> dict:
+    return {
+        f"{side}_tier_id": tier.id if tier else None,
+        f"{side}_access_level": tier.access_level if tier else None,
+        f"{side}_price_cents": tier.price_cents if tier else None,
+        f"{side}_currency": tier.currency if tier else None,
+    }
+
+
+def membership_history(user_id: int) -> Select:
+    """A user's membership changes, newest first."""
+    _member(user_id)
+    return select(MembershipChange).where(MembershipChange.user_id == user_id).order_by(MembershipChange.id.desc())
