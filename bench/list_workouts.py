@@ -14,29 +14,21 @@ and dropped at the end, whatever happens. Exit status: 0 when every check passed
 """
 
 import argparse
-import os
 import re
 import statistics
 import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import psycopg
-from psycopg import sql
 from sqlalchemy import event, func, make_url, select, text
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+from bench.expire_goals import bench_database, env_int
+
 USERNAME, PASSWORD = "bencher", "bench password 1234"
 TRAINING_TYPES = ("strength", "cardio", "hiit", "yoga", "mobility", "running")
 MAX_RATIO = 25.0
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,25 +46,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 # --- the database -------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def bench_database():
-    """BENCH_DATABASE_URL as given, or a throwaway database dropped on the way out (also on failure)."""
-    given = os.environ.get("BENCH_DATABASE_URL")
-    if given:
-        yield given, False
-        return
-    admin_url = os.environ.get("BENCH_ADMIN_URL", ADMIN_URL)
-    name = f"stride_bench_{os.getpid()}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False), True
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        print(f"dropped the throwaway database {name}")
 
 
 # --- seeding ------------------------------------------------------------------------------------------------

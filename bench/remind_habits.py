@@ -32,6 +32,7 @@ from bench.expire_goals import (
     env_int,
     push_with_real_emit,
     row,
+    seed_users,
     timed_median,
 )
 
@@ -106,18 +107,7 @@ def seed(db, args, now: datetime, grace: int) -> Counter:
             if conn.scalar(text(f"SELECT count(*) FROM {table}")):  # noqa: S608 - our own table names
                 raise SystemExit(f"the benchmark database is not empty ({table} has rows); give it an empty one")
         conn.execute(text("SET LOCAL synchronous_commit = off"))
-        conn.execute(
-            text(
-                """
-                INSERT INTO users (id, username, email, password_hash, role, privacy, timezone, created_at)
-                SELECT i, 'bench' || i, 'bench' || i || '@bench.invalid', 'not-a-hash', 'user', 'public',
-                       (CAST(:zones AS text[]))[1 + (i - 1) % cardinality(CAST(:zones AS text[]))], :created
-                FROM generate_series(1, :users) AS i
-                """
-            ),
-            params,
-        )
-        conn.execute(text("SELECT setval(pg_get_serial_sequence('users', 'id'), :users)"), params)
+        seed_users(conn, params)
         conn.execute(
             text(
                 """
