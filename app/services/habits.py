@@ -69,7 +69,7 @@ def update_habit(user: User, habit_id: int, data: dict) -> Habit:
     for field, value in data.items():
         setattr(habit, field, value)
     _check_rules(user, habit, set(data))
-    if not habit.is_pleasant:
+    if "is_pleasant" in data and not habit.is_pleasant:  # only a change to unpleasant can break others
         _check_not_a_related_habit_elsewhere(habit)
     db.session.commit()
     return habit
