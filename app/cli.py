@@ -145,6 +145,7 @@ def serve_command(host: str | None, port: int | None) -> None:
     """Serve REST and Socket.IO on one port; in embedded mode also run the job threads."""
     from app.extensions import socketio
     from app.jobs.runtime import EmbeddedThreads
+    from app.servers import JsonErrorRequestHandler
 
     app = current_app._get_current_object()
     if not app.config["REDIS_URL"]:
@@ -153,7 +154,15 @@ def serve_command(host: str | None, port: int | None) -> None:
     port = port or app.config["PORT"]
     click.echo(f"Stride on http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
     os.environ.pop("FLASK_RUN_FROM_CLI", None)  # Flask ignores app.run() inside `flask …` unless told otherwise
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=True)
+    socketio.run(
+        app,
+        host=host,
+        port=port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=True,
+        request_handler=JsonErrorRequestHandler,
+    )
 
 
 @click.command("worker")

@@ -89,3 +89,11 @@ def test_embedded_mode_says_it_is_single_process_and_volatile(server):
     output = process.stdout.read() or ""
 
     assert "single-process and volatile" in output
+
+
+def test_a_url_too_long_for_the_server_is_a_json_414(server):
+    base, _ = server
+    response = requests.get(base + "/health?q=" + "a" * 70000, timeout=5)
+
+    assert response.status_code == 414
+    assert response.json()["code"] == 414
