@@ -57,9 +57,10 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "/docs"
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    # The docs UIs load pinned copies served by the app itself (app/static/vendor/README.md), never a CDN
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui-dist-5.35.0/"
     OPENAPI_REDOC_PATH = "/redoc"
-    OPENAPI_REDOC_URL = "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js"
+    OPENAPI_REDOC_URL = "/static/vendor/redoc-2.5.2/redoc.standalone.js"
 
     # Socket.IO: the Redis pub/sub channel of its message queue (pub/sub ignores Redis database numbers,
     # so deployments sharing a Redis server need different channels)
