@@ -45,6 +45,7 @@ class Config:
     HOST = env("HOST", "127.0.0.1")
     PORT = env_int("PORT", 5000)
     LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+    LOG_FORMAT = env("LOG_FORMAT")  # text | json; default: json in production, text elsewhere (app/logs.py)
     CORS_ORIGINS = env_list("CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
     FRONTEND_URL = env("FRONTEND_URL", "http://localhost:3000")
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
