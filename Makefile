@@ -20,6 +20,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.installed  ## Serve REST + Socket.IO on HOST:PORT (embedded SQLite + in-process Redis unless configured)
 	$(FLASK) db upgrade
+	$(FLASK) seed exercises >/dev/null  # the starter catalog; adds only missing titles, so every run is safe
 	$(FLASK) serve
 
 # The JavaScript Socket.IO client used by tests/notifications/test_js_client.py (skipped where this cannot run).

@@ -45,6 +45,7 @@ class Config:
     HOST = env("HOST", "127.0.0.1")
     PORT = env_int("PORT", 5000)
     LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+    LOG_FORMAT = env("LOG_FORMAT")  # text | json; default: json in production, text elsewhere (app/logs.py)
     CORS_ORIGINS = env_list("CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
     FRONTEND_URL = env("FRONTEND_URL", "http://localhost:3000")
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
@@ -57,9 +58,10 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "/docs"
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    # The docs UIs load pinned copies served by the app itself (app/static/vendor/README.md), never a CDN
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui-dist-5.35.0/"
     OPENAPI_REDOC_PATH = "/redoc"
-    OPENAPI_REDOC_URL = "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js"
+    OPENAPI_REDOC_URL = "/static/vendor/redoc-2.5.2/redoc.standalone.js"
 
     # Socket.IO: the Redis pub/sub channel of its message queue (pub/sub ignores Redis database numbers,
     # so deployments sharing a Redis server need different channels)

@@ -1,4 +1,13 @@
-"""gunicorn settings, read from the working directory by every `gunicorn wsgi:app`; flags on the command line win."""
+"""gunicorn settings, read from the working directory by default (`gunicorn wsgi:app`); command-line flags win.
+
+Access and error lines go through Stride's log handler (app/logs.py): plain text with the request id in
+development, one JSON object a line in production (`LOG_FORMAT` overrides). The access line's request id is
+the X-Request-ID response header, gunicorn's `%({x-request-id}o)s` atom.
+"""
+
+import os
+
+from app.logs import gunicorn_logconfig, log_format
 
 # The threaded worker, answering gunicorn's own refusals (400, 414, 431) in the API's JSON error shape.
 worker_class = "app.servers.JsonErrorThreadWorker"
@@ -8,3 +17,12 @@ threads = 16
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+_format = log_format(os.environ.get("STRIDE_ENV", "development"), os.environ.get("LOG_FORMAT") or None)
+
+logconfig_dict = gunicorn_logconfig(_format, os.environ.get("LOG_LEVEL", "INFO").upper())
+access_log_format = (
+    '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+    if _format == "text"  # the request id is already in the line's [brackets]
+    else "%(m)s %(U)s %(s)s request_id=%({x-request-id}o)s"
+)

@@ -256,6 +256,9 @@ def _require_real_redis(command: str) -> Flask:
 
 
 def register(app: Flask) -> None:
+    from app.cli_demo import seed_demo
+
+    seed_cli.add_command(seed_demo)  # `flask seed demo`
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)
     for group in (jobs_cli, users_cli, tokens_cli, notifications_cli, goals_cli, habits_cli, seed_cli, stats_cli):

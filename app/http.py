@@ -1,10 +1,13 @@
-"""Per-request plumbing: request ids (echoed and logged), security headers, logging setup."""
+"""Per-request plumbing: request ids (echoed and logged; see app/logs.py), security headers."""
 
-import logging
 import re
 import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, request
+
+from app.logs import RequestIdFilter, RequestIdMiddleware, configure_logging, remember_request_id
+
+__all__ = ["RequestIdFilter", "configure_logging", "register_request_hooks"]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -20,27 +23,10 @@ SECURITY_HEADERS = {
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
-class RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
-        return True
-
-
-def configure_logging(app: Flask) -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers = [h for h in root.handlers if not getattr(h, "_stride", False)]
-    handler._stride = True
-    root.addHandler(handler)
-    root.setLevel(app.config["LOG_LEVEL"])
-    app.logger.handlers.clear()  # propagate to the root handler, which carries the request id
-
-
 def assign_request_id() -> None:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
     g.request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    remember_request_id(g.request_id)
 
 
 def add_response_headers(response):
@@ -57,5 +43,6 @@ def add_response_headers(response):
 
 
 def register_request_hooks(app: Flask) -> None:
+    app.wsgi_app = RequestIdMiddleware(app.wsgi_app)  # the server's access line is logged after the request
     app.before_request(assign_request_id)
     app.after_request(add_response_headers)

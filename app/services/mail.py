@@ -31,20 +31,29 @@ def send_after_commit(email: Email) -> None:
     enqueue("app.jobs.email.send_email", asdict(email), queue="high")
 
 
-def build_message(email: Email) -> EmailMessage:
+def build_message(email: Email, *, readable: bool = False) -> EmailMessage:
+    """The MIME message; `readable` keeps the body as plain UTF-8 text (8bit) instead of quoted-printable,
+    so a link in a file or the log can be copied whole (used where no SMTP server sees it)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = email.to
     message["Subject"] = email.subject
     message["Message-ID"] = f"<{uuid.uuid4().hex}@stride>"
-    message.set_content(email.text)
+    fits_8bit = readable and all(len(line.encode()) <= 998 for line in email.text.splitlines())
+    message.set_content(email.text, cte="8bit" if fits_8bit else None)
     return message
+
+
+def as_text(message: EmailMessage) -> str:
+    """Headers and the decoded body, as a person reads them: no quoted-printable `=3D` or soft line breaks."""
+    headers = "".join(f"{name}: {value}\n" for name, value in message.items() if name != "Content-Transfer-Encoding")
+    return f"{headers}\n{message.get_content()}"
 
 
 def deliver(email: Email) -> None:
     config = current_app.config
     backend = config.get("MAIL_BACKEND") or ("smtp" if config.get("MAIL_SERVER") else "console")
-    message = build_message(email)
+    message = build_message(email, readable=backend != "smtp")
     if backend == "smtp":
         _send_smtp(message)
     elif backend == "file":
@@ -55,7 +64,7 @@ def deliver(email: Email) -> None:
             handle.write(bytes(message))
         log.info("email to %s written to %s", email.to, path)
     elif backend == "console":
-        log.warning("email (console backend; set MAIL_SERVER to send it):\n%s", message.as_string())
+        log.warning("email (console backend; set MAIL_SERVER to send it):\n%s", as_text(message))
     else:
         raise ValueError(f"unknown MAIL_BACKEND {backend!r}")
 
