@@ -1,8 +1,10 @@
 """Housekeeping jobs."""
 
+from app.jobs.periodic import periodic
 from app.services import maintenance
 
 
+@periodic
 def prune_expired() -> dict[str, int]:
     """Delete what has expired (each domain registers its pruner); returns the rows removed per pruner."""
     return maintenance.prune_expired()

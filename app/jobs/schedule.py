@@ -14,6 +14,10 @@ class Periodic:
     queue: str = "low"
     timeout: int = 300
 
+    def __post_init__(self) -> None:
+        if not getattr(self.func, "records_runs", False):
+            raise TypeError(f"periodic job {self.func.__name__} needs the @periodic decorator (app/jobs/periodic.py)")
+
     @property
     def name(self) -> str:
         return f"{self.func.__module__}.{self.func.__name__}"
