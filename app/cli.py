@@ -202,6 +202,10 @@ def jobs_status() -> None:
             click.echo(f"  failed {job_id}: {job.func_name if job else ''} {' '.join(reason)}")
     workers = Worker.all(connection=connection)
     click.echo(f"workers {len(workers)}: " + ", ".join(f"{w.name} ({w.get_state()})" for w in workers))
+    from app.services import reconcile
+
+    waiting = " ".join(f"{table}: {counts}" for table, counts in reconcile.pending().items())
+    click.echo(f"files {waiting}; lost or abandoned jobs so far: {reconcile.totals()} (reconcile_files)")
     for periodic in PERIODIC_JOBS:
         click.echo(
             f"periodic {periodic.name} [{periodic.cron or periodic.interval}] "

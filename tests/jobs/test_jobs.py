@@ -87,8 +87,9 @@ def test_the_scheduler_enqueues_periodic_jobs_that_the_worker_runs(app_factory):
             "app.jobs.goals.expire_goals",
             "app.jobs.habits.remind_habits",
             "app.jobs.maintenance.prune_expired",
+            "app.jobs.maintenance.reconcile_files",
         ]
-        assert get_queue("low").count == 2 and get_queue("high").count == 1
+        assert get_queue("low").count == 3 and get_queue("high").count == 1
 
         threads = EmbeddedThreads(app).start()
         try:
