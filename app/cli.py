@@ -166,20 +166,19 @@ def serve_command(host: str | None, port: int | None) -> None:
 @click.option("--with-scheduler/--without-scheduler", default=True, help="Also move delayed and retried jobs.")
 def worker_command(queues: tuple[str, ...], burst: bool, with_scheduler: bool) -> None:
     """Run an RQ worker in which every job has the app context."""
-    from app.jobs.runtime import build_worker
+    from app.jobs.runtime import run_worker
 
     app = _require_real_redis("flask worker")
-    worker = build_worker(app, queues=queues or QUEUES)
-    worker.work(burst=burst, with_scheduler=with_scheduler, logging_level=app.config["LOG_LEVEL"])
+    run_worker(app, queues or QUEUES, burst=burst, with_scheduler=with_scheduler)
 
 
 @click.command("scheduler")
 def scheduler_command() -> None:
     """Enqueue the periodic jobs of app/jobs/schedule.py on time (run exactly one)."""
-    from app.jobs.runtime import build_cron
+    from app.jobs.runtime import run_scheduler
 
     app = _require_real_redis("flask scheduler")
-    build_cron(app).start()
+    run_scheduler(app)
 
 
 @jobs_cli.command("status")
