@@ -37,6 +37,7 @@ def habits_remind() -> None:
     """Run one reminder pass now (the scheduler runs it every minute); never reminds a slot twice."""
     from app.jobs.habits import remind_habits  # the periodic job itself, so its run is recorded
 
+    _run_jobs_here_when_embedded()
     click.echo(f"sent {remind_habits()} reminders")
 
 
@@ -45,6 +46,7 @@ def goals_expire() -> None:
     """Deactivate every goal whose end date has come and notify its owner (safe to run any time)."""
     from app.jobs.goals import expire_goals  # the periodic job itself, so its run is recorded
 
+    _run_jobs_here_when_embedded()
     click.echo(f"expired {expire_goals()} goals")
 
 
@@ -84,8 +86,12 @@ def notifications_send(usernames: tuple[str, ...], to_all: bool, message: str) -
         raise click.UsageError("Give --to USERNAME (one or more) or --all.")
     if not message.strip() or len(message) > 500:
         raise click.UsageError("--message must be 1 to 500 characters.")
+    here = _run_jobs_here_when_embedded()
     job = enqueue_now(JobRequest("app.jobs.notifications.announce", (message, list(usernames) or None), queue="high"))
-    click.echo(f"queued announcement job {job.id}")
+    if here:
+        click.echo(f"announced to {job.return_value()} people")
+    else:
+        click.echo(f"queued announcement job {job.id}")
 
 
 @users_cli.command("create")
@@ -217,12 +223,13 @@ def jobs_status() -> None:
 def jobs_ping(timeout: int) -> None:
     """Enqueue a job and wait until a worker has run it."""
     token = uuid.uuid4().hex
+    here = _run_jobs_here_when_embedded()
     job = enqueue_now(JobRequest("app.jobs.maintenance.ping", (token,), queue="high", retry=None))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = job.get_status(refresh=True)
         if status == "finished":
-            click.echo(f"pong {job.return_value()} from a worker")
+            click.echo(f"pong {job.return_value()} from {'this process' if here else 'a worker'}")
             return
         if status == "failed":
             raise click.ClickException(f"the ping job failed: {job.latest_result().exc_string}")
@@ -238,9 +245,34 @@ def jobs_run(name: str) -> None:
 
     for periodic in PERIODIC_JOBS:
         if name in (periodic.func.__name__, periodic.name):
+            _run_jobs_here_when_embedded()  # the jobs it enqueues in turn (emails, messages)
             click.echo(f"{periodic.name}: {periodic.func()}")
             return
     raise click.ClickException(f"no periodic job named {name!r}")
+
+
+def _run_jobs_here_when_embedded() -> bool:
+    """Embedded mode (no REDIS_URL): this command's queue lives in its own memory and no worker reads it, so
+    the jobs it enqueues run here, at once, instead of being "queued" for nobody. True when jobs run here."""
+    app = current_app._get_current_object()
+    if not app.config["REDIS_URL"] and not app.config["JOBS_RUN_INLINE"]:
+        app.config["JOBS_RUN_INLINE"] = True
+        click.echo("embedded mode (no REDIS_URL): running the jobs in this process rather than queueing them")
+    return app.config["JOBS_RUN_INLINE"]
+
+
+def _refuse_flask_run_when_embedded(app: Flask) -> None:
+    """`flask run` serves without the job threads of the embedded mode, so reports would stay queued."""
+    from flask.cli import run_command
+
+    context = click.get_current_context(silent=True)
+    if context is None or context.command is not run_command or app.config["REDIS_URL"]:
+        return
+    raise click.UsageError(
+        "`flask run` does not run background jobs in embedded mode (no REDIS_URL): reports, exports, emails "
+        "and reminders would stay queued. Use `flask serve` (what `make run` does), or set REDIS_URL and run "
+        "`flask worker` and `flask scheduler` beside `flask run`."
+    )
 
 
 def _require_real_redis(command: str) -> Flask:
@@ -254,6 +286,7 @@ def _require_real_redis(command: str) -> Flask:
 
 
 def register(app: Flask) -> None:
+    _refuse_flask_run_when_embedded(app)
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)
     for group in (jobs_cli, users_cli, tokens_cli, notifications_cli, goals_cli, habits_cli, seed_cli, stats_cli):
