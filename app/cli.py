@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import Role
 from app.models.base import utcnow
 from app.queueing import QUEUES, JobRequest, enqueue_now
-from app.services import auth, exercises, goals, habits, stats, users
+from app.services import auth, exercises, stats, users
 
 log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
@@ -35,13 +35,19 @@ stats_cli = AppGroup("stats", help="Training stats and personal records.")
 @habits_cli.command("remind")
 def habits_remind() -> None:
     """Run one reminder pass now (the scheduler runs it every minute); never reminds a slot twice."""
-    click.echo(f"sent {habits.remind_due_habits()} reminders")
+    from app.jobs.habits import remind_habits  # the periodic job itself, so its run is recorded
+
+    _run_jobs_here_when_embedded()
+    click.echo(f"sent {remind_habits()} reminders")
 
 
 @goals_cli.command("expire")
 def goals_expire() -> None:
     """Deactivate every goal whose end date has come and notify its owner (safe to run any time)."""
-    click.echo(f"expired {goals.expire_due_goals()} goals")
+    from app.jobs.goals import expire_goals  # the periodic job itself, so its run is recorded
+
+    _run_jobs_here_when_embedded()
+    click.echo(f"expired {expire_goals()} goals")
 
 
 @seed_cli.command("exercises")
@@ -80,8 +86,12 @@ def notifications_send(usernames: tuple[str, ...], to_all: bool, message: str) -
         raise click.UsageError("Give --to USERNAME (one or more) or --all.")
     if not message.strip() or len(message) > 500:
         raise click.UsageError("--message must be 1 to 500 characters.")
+    here = _run_jobs_here_when_embedded()
     job = enqueue_now(JobRequest("app.jobs.notifications.announce", (message, list(usernames) or None), queue="high"))
-    click.echo(f"queued announcement job {job.id}")
+    if here:
+        click.echo(f"announced to {job.return_value()} people")
+    else:
+        click.echo(f"queued announcement job {job.id}")
 
 
 @users_cli.command("create")
@@ -171,27 +181,26 @@ def serve_command(host: str | None, port: int | None) -> None:
 @click.option("--with-scheduler/--without-scheduler", default=True, help="Also move delayed and retried jobs.")
 def worker_command(queues: tuple[str, ...], burst: bool, with_scheduler: bool) -> None:
     """Run an RQ worker in which every job has the app context."""
-    from app.jobs.runtime import build_worker
+    from app.jobs.runtime import run_worker
 
     app = _require_real_redis("flask worker")
-    worker = build_worker(app, queues=queues or QUEUES)
-    worker.work(burst=burst, with_scheduler=with_scheduler, logging_level=app.config["LOG_LEVEL"])
+    run_worker(app, queues or QUEUES, burst=burst, with_scheduler=with_scheduler)
 
 
 @click.command("scheduler")
 def scheduler_command() -> None:
     """Enqueue the periodic jobs of app/jobs/schedule.py on time (run exactly one)."""
-    from app.jobs.runtime import build_cron
+    from app.jobs.runtime import run_scheduler
 
     app = _require_real_redis("flask scheduler")
-    build_cron(app).start()
+    run_scheduler(app)
 
 
 @jobs_cli.command("status")
 def jobs_status() -> None:
     """Show queue sizes, workers, failed jobs and periodic jobs' last runs."""
     from app.jobs.schedule import PERIODIC_JOBS
-    from app.services.maintenance import last_run
+    from app.services.maintenance import describe_last_run
 
     connection = current_app.extensions["redis"]
     for name in QUEUES:
@@ -207,10 +216,14 @@ def jobs_status() -> None:
             click.echo(f"  failed {job_id}: {job.func_name if job else ''} {' '.join(reason)}")
     workers = Worker.all(connection=connection)
     click.echo(f"workers {len(workers)}: " + ", ".join(f"{w.name} ({w.get_state()})" for w in workers))
+    from app.services import reconcile
+
+    waiting = " ".join(f"{table}: {counts}" for table, counts in reconcile.pending().items())
+    click.echo(f"files {waiting}; lost or abandoned jobs so far: {reconcile.totals()} (reconcile_files)")
     for periodic in PERIODIC_JOBS:
         click.echo(
             f"periodic {periodic.name} [{periodic.cron or periodic.interval}] "
-            f"last run: {last_run(periodic.func.__name__)}"
+            f"last run: {describe_last_run(periodic.func.__name__)}"
         )
 
 
@@ -219,12 +232,13 @@ def jobs_status() -> None:
 def jobs_ping(timeout: int) -> None:
     """Enqueue a job and wait until a worker has run it."""
     token = uuid.uuid4().hex
+    here = _run_jobs_here_when_embedded()
     job = enqueue_now(JobRequest("app.jobs.maintenance.ping", (token,), queue="high", retry=None))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = job.get_status(refresh=True)
         if status == "finished":
-            click.echo(f"pong {job.return_value()} from a worker")
+            click.echo(f"pong {job.return_value()} from {'this process' if here else 'a worker'}")
             return
         if status == "failed":
             raise click.ClickException(f"the ping job failed: {job.latest_result().exc_string}")
@@ -240,9 +254,34 @@ def jobs_run(name: str) -> None:
 
     for periodic in PERIODIC_JOBS:
         if name in (periodic.func.__name__, periodic.name):
+            _run_jobs_here_when_embedded()  # the jobs it enqueues in turn (emails, messages)
             click.echo(f"{periodic.name}: {periodic.func()}")
             return
     raise click.ClickException(f"no periodic job named {name!r}")
+
+
+def _run_jobs_here_when_embedded() -> bool:
+    """Embedded mode (no REDIS_URL): this command's queue lives in its own memory and no worker reads it, so
+    the jobs it enqueues run here, at once, instead of being "queued" for nobody. True when jobs run here."""
+    app = current_app._get_current_object()
+    if not app.config["REDIS_URL"] and not app.config["JOBS_RUN_INLINE"]:
+        app.config["JOBS_RUN_INLINE"] = True
+        click.echo("embedded mode (no REDIS_URL): running the jobs in this process rather than queueing them")
+    return app.config["JOBS_RUN_INLINE"]
+
+
+def _refuse_flask_run_when_embedded(app: Flask) -> None:
+    """`flask run` serves without the job threads of the embedded mode, so reports would stay queued."""
+    from flask.cli import run_command
+
+    context = click.get_current_context(silent=True)
+    if context is None or context.command is not run_command or app.config["REDIS_URL"]:
+        return
+    raise click.UsageError(
+        "`flask run` does not run background jobs in embedded mode (no REDIS_URL): reports, exports, emails "
+        "and reminders would stay queued. Use `flask serve` (what `make run` does), or set REDIS_URL and run "
+        "`flask worker` and `flask scheduler` beside `flask run`."
+    )
 
 
 def _require_real_redis(command: str) -> Flask:
@@ -258,6 +297,7 @@ def _require_real_redis(command: str) -> Flask:
 def register(app: Flask) -> None:
     from app.cli_demo import seed_demo
 
+    _refuse_flask_run_when_embedded(app)
     seed_cli.add_command(seed_demo)  # `flask seed demo`
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)

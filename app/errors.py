@@ -1,11 +1,14 @@
 """Domain exceptions and the one JSON error format (`{code, status, message, errors?}`)."""
 
 import logging
+import threading
+import time
 from http import HTTPStatus
 
 from flask import Flask
 from redis.exceptions import RedisError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -87,23 +90,113 @@ def handle_integrity_error(error: IntegrityError):
     return error_body(409, "That conflicts with something that already exists."), 409
 
 
+class OutageLog:
+    """One log line when a service goes down, one reminder a minute while it stays down, one when it is back:
+    not a traceback per refused request."""
+
+    REMIND_EVERY = 60.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._down: dict[str, list] = {}  # service -> [first seen, last logged, requests refused since]
+
+    def down(self, service: str, error: BaseException) -> None:
+        now = time.monotonic()
+        with self._lock:
+            state = self._down.get(service)
+            if state is None:
+                self._down[service] = [now, now, 0]
+                log.error("%s unavailable, answering 503 until it is back: %s", service, _first_line(error))
+                return
+            state[2] += 1
+            if now - state[1] < self.REMIND_EVERY:
+                return
+            state[1], refused = now, state[2]
+            state[2] = 0
+        log.error("%s still unavailable (%d more requests refused): %s", service, refused, _first_line(error))
+
+    def up(self, service: str) -> None:
+        with self._lock:
+            state = self._down.pop(service, None)
+        if state is not None:
+            log.warning("%s is reachable again after %.0f s", service, time.monotonic() - state[0])
+
+    def is_down(self, service: str) -> bool:
+        return service in self._down
+
+
+outages = OutageLog()
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"[:300]
+
+
+@event.listens_for(Engine, "connect")
+def _database_is_back(_dbapi_connection, _record) -> None:
+    """A new connection succeeded: any database outage is over."""
+    outages.up("database")
+
+
+def outage_service(error: BaseException | None) -> str | None:
+    """The service a failure comes from when it means "down, try again" (Redis, the database), else None."""
+    if isinstance(error, RedisError):
+        return "redis"
+    if isinstance(error, OperationalError | InterfaceError):
+        return "database"
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return "database"
+    return None
+
+
+def unavailable(service: str, error: BaseException):
+    """Fail closed as 503 with Retry-After, logged once per outage."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()  # the connection is already gone; nothing was written
+    outages.down(service, error)
+    message = f"A required service ({service}) is unavailable; try again shortly."
+    return error_body(503, message), 503, {"Retry-After": "5"}
+
+
 def handle_redis_error(error: RedisError):
     """Fail closed: without Redis nobody can tell a revoked token or an exhausted limit, so refuse."""
-    db.session.rollback()
-    log.error("redis unavailable: %s", error)
-    return error_body(503, "A required service is unavailable; try again shortly."), 503, {"Retry-After": "5"}
+    return unavailable("redis", error)
+
+
+def handle_database_down(error: DBAPIError):
+    """The database refused or dropped the connection (at connect, in a query or at commit)."""
+    return unavailable("database", error)
 
 
 def handle_internal_error(error: InternalServerError):
-    """Flask has already logged the traceback; the client learns nothing internal."""
+    """Flask has already logged the traceback; the client learns nothing internal.
+
+    An outage that surfaced outside a view (an after-request hook such as the limiter's headers) is a 503 too."""
+    service = outage_service(error.original_exception)
+    if service:
+        return unavailable(service, error.original_exception)
     db.session.rollback()
     return error_body(500, "The server hit an unexpected error. It has been logged."), 500
+
+
+class OutageTracebackFilter(logging.Filter):
+    """Flask logs a traceback for an exception raised outside a view; an outage already has its one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return outage_service(error) is None
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(RedisError, handle_redis_error)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(InterfaceError, handle_database_down)
+    app.logger.addFilter(OutageTracebackFilter())
     app.register_error_handler(InternalServerError, handle_internal_error)
     # Registered after api.init_app, so it replaces flask-smorest's own HTTPException handler.
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -30,7 +30,7 @@ def assign_request_id() -> None:
 
 
 def add_response_headers(response):
-    if response.status_code != 429:
+    if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)  # flask-limiter adds it to every response
     response.headers[REQUEST_ID_HEADER] = g.get("request_id") or uuid.uuid4().hex
     for name, value in SECURITY_HEADERS.items():

@@ -65,8 +65,15 @@ def on_commit(callback: Callable[[], None]) -> None:
     session.info.setdefault(PENDING, []).append(callback)
 
 
-def enqueue(func: str | Callable, *args, queue: str = "default", retry: Retry | None = DEFAULT_RETRY, **kwargs) -> None:
+def enqueue(
+    func: str | Callable,
+    *args,
+    queue: str = "default",
+    retry: Retry | None = DEFAULT_RETRY,
+    job_id: str | None = None,
+    **kwargs,
+) -> None:
     """Enqueue a job once the current transaction has committed, so no job ever sees rolled-back data."""
-    request = JobRequest(func, args, kwargs, queue, retry)
+    request = JobRequest(func, args, kwargs, queue, retry, job_id)
     app = current_app._get_current_object()
     on_commit(lambda: enqueue_now(request, app))

@@ -1,11 +1,19 @@
 """Housekeeping jobs."""
 
-from app.services import maintenance
+from app.jobs.periodic import periodic
+from app.services import maintenance, reconcile
 
 
+@periodic
 def prune_expired() -> dict[str, int]:
     """Delete what has expired (each domain registers its pruner); returns the rows removed per pruner."""
     return maintenance.prune_expired()
+
+
+@periodic
+def reconcile_files() -> dict[str, int]:
+    """Re-enqueue or fail reports and exports whose job was lost with Redis or abandoned by a dead worker."""
+    return reconcile.reconcile()
 
 
 def ping(token: str) -> str:

@@ -6,12 +6,15 @@ same classes as threads of the web process (`start_embedded_threads`).
 
 import logging
 import os
+import signal
 import threading
 import time
 
+import redis
 from flask import Flask
-from rq import SimpleWorker, Worker
+from rq import SimpleWorker, Worker, worker_registration
 from rq.cron import CronScheduler
+from rq.exceptions import SchedulerNotFound
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 
@@ -20,6 +23,40 @@ from app.jobs.schedule import PERIODIC_JOBS
 from app.queueing import QUEUES, get_queue
 
 log = logging.getLogger(__name__)
+
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+CRON_HEARTBEAT = 5.0
+"""The scheduler wakes at least this often (seconds): it notices an outage, and re-registers after one, soon."""
+
+
+class Backoff:
+    """Delays between reconnection attempts: 1, 2, 4 … up to `cap` seconds, back to 1 after a success."""
+
+    def __init__(self, first: float = 1.0, cap: float = 30.0):
+        self.first, self.cap, self.failures = first, cap, 0
+
+    def next(self) -> float:
+        self.failures += 1
+        return min(self.cap, self.first * 2 ** (self.failures - 1))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def wait_for_redis(connection, what: str, stop: threading.Event | None = None) -> bool:
+    """Block until Redis answers a PING (with backoff, a log line per attempt); False if stopped first."""
+    backoff = Backoff()
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        try:
+            connection.ping()
+            log.warning("%s: Redis is reachable, carrying on", what)
+            return True
+        except REDIS_DOWN as error:
+            delay = backoff.next()
+            log.error("%s: Redis unreachable (%s); retrying in %.0f s", what, error, delay)
+            stop.wait(delay)
+    return False
 
 
 class AppContextMixin:
@@ -32,13 +69,75 @@ class AppContextMixin:
             return super().perform_job(job, queue, execution)
 
 
+class ResilientRQScheduler(RQScheduler):
+    """RQ's delayed/retry scheduler (a child process of the worker) that waits out a Redis outage instead of
+    exiting; its heartbeat re-acquires the locks a restarted Redis forgot."""
+
+    def work(self):
+        while True:
+            try:
+                return super().work()
+            except REDIS_DOWN as error:
+                log.error("rq scheduler: Redis unreachable (%s)", error)
+                if not wait_for_redis(self.connection, "rq scheduler"):
+                    return None
+
+
 class AppWorker(AppContextMixin, Worker):
-    """The production worker: forks a work horse per job, like RQ's own."""
+    """The production worker: forks a work horse per job, like RQ's own; survives Redis restarts."""
+
+    stopped_by_signal = False
+    max_connection_wait_time = 30.0  # RQ's own reconnect backoff while dequeuing, capped like ours
 
     def main_work_horse(self, job, queue):
         with self.app.app_context():
             db.engine.dispose(close=False)  # never share the parent's pooled connections with the child
         super().main_work_horse(job, queue)
+
+    def request_stop(self, signum, frame):
+        self.stopped_by_signal = True
+        super().request_stop(signum, frame)
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        super().heartbeat(timeout, pipeline)
+        if pipeline is None and self.birth_date is not None:
+            self._register_again_if_forgotten()
+
+    def _register_again_if_forgotten(self) -> None:
+        """A Redis that restarted without its data forgot this worker (and its scheduler's locks)."""
+        if self.connection.sismember(self.redis_workers_keys, self.key):
+            return
+        log.warning("Worker %s: Redis forgot this worker (restarted?); registering again", self.name)
+        with self.connection.pipeline() as pipeline:
+            pipeline.hset(self.key, mapping=self.serialize())
+            worker_registration.register(self, pipeline)
+            pipeline.expire(self.key, self.worker_ttl + 60)
+            pipeline.execute()
+        if self.scheduler and (not self.scheduler._process or not self.scheduler._process.is_alive()):
+            self.scheduler.acquire_locks(auto_start=True)
+
+    def _start_scheduler(self, burst=False, logging_level="INFO", date_format=None, log_format=None):
+        """RQ's own, with the scheduler that survives an outage (RQ builds a plain RQScheduler)."""
+        kwargs = {k: v for k, v in {"date_format": date_format, "log_format": log_format}.items() if v}
+        self.scheduler = ResilientRQScheduler(
+            self.queues,
+            connection=self.connection,
+            logging_level=logging_level if logging_level is not None else self.log.level,
+            serializer=self.serializer,
+            **kwargs,
+        )
+        self.scheduler.acquire_locks()
+        if not self.scheduler.acquired_locks:
+            return
+        if burst:
+            try:
+                self.scheduler.register_birth()
+                self.scheduler.enqueue_scheduled_jobs()
+            finally:
+                self.scheduler.release_locks()
+                self.scheduler.register_death()
+        else:
+            self.scheduler.start()
 
 
 class ThreadWorker(AppContextMixin, SimpleWorker):
@@ -106,16 +205,62 @@ def build_cron(app: Flask) -> CronScheduler:
 
 
 def run_cron_until(cron: CronScheduler, stop: threading.Event) -> None:
-    """CronScheduler.start() without signal handlers, stoppable from another thread."""
-    cron.register_birth()
+    """CronScheduler.start() without signal handlers, stoppable from another thread, and carrying on
+    through a Redis outage (with backoff) instead of exiting."""
+    backoff = Backoff()
+    registered = False
     try:
         while not stop.is_set():
-            if cron.enqueue_jobs():
-                cron.save()
-            cron.heartbeat()
-            stop.wait(cron.calculate_sleep_interval())
+            try:
+                if not registered:
+                    cron.register_birth()
+                    registered = True
+                if cron.enqueue_jobs():
+                    cron.save()
+                cron.heartbeat()  # re-registers itself if a restarted Redis forgot it
+            except REDIS_DOWN as error:
+                delay = backoff.next()
+                log.error("scheduler: Redis unreachable (%s); retrying in %.0f s", error, delay)
+                stop.wait(delay)
+                continue
+            if backoff.failures:
+                log.warning("scheduler: Redis is reachable again, carrying on")
+                backoff.reset()
+            stop.wait(min(cron.calculate_sleep_interval(), CRON_HEARTBEAT))
     finally:
-        cron.register_death()
+        try:
+            cron.register_death()
+        except (redis.exceptions.RedisError, SchedulerNotFound):
+            pass
+
+
+def run_scheduler(app: Flask) -> None:
+    """`flask scheduler`: the cron scheduler in the foreground until SIGINT/SIGTERM."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    run_cron_until(build_cron(app), stop)
+
+
+def run_worker(app: Flask, queues: tuple[str, ...], *, burst: bool, with_scheduler: bool) -> None:
+    """`flask worker`: RQ's work loop, started again (with backoff) whenever it quits on an error such as
+    Redis going away, until it is stopped by a signal or, in burst mode, runs out of jobs."""
+    backoff = Backoff()
+    while True:
+        worker = build_worker(app, queues=queues)
+        started = time.monotonic()
+        try:
+            worker.work(burst=burst, with_scheduler=with_scheduler, logging_level=app.config["LOG_LEVEL"])
+        except REDIS_DOWN as error:  # RQ's teardown could not register the worker's death
+            log.error("worker: Redis unreachable (%s)", error)
+        if burst or worker.stopped_by_signal:
+            return
+        if time.monotonic() - started > 300:
+            backoff.reset()
+        delay = backoff.next()
+        log.error("worker: the work loop quit on an error; starting it again in %.0f s", delay)
+        time.sleep(delay)
+        wait_for_redis(app.extensions["redis"], "worker")
 
 
 class EmbeddedThreads:

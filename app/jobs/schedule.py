@@ -14,6 +14,10 @@ class Periodic:
     queue: str = "low"
     timeout: int = 300
 
+    def __post_init__(self) -> None:
+        if not getattr(self.func, "records_runs", False):
+            raise TypeError(f"periodic job {self.func.__name__} needs the @periodic decorator (app/jobs/periodic.py)")
+
     @property
     def name(self) -> str:
         return f"{self.func.__module__}.{self.func.__name__}"
@@ -24,4 +28,6 @@ PERIODIC_JOBS: list[Periodic] = [
     # Every 15 minutes: local midnights fall on quarter hours in every timezone.
     Periodic(goals.expire_goals, cron="*/15 * * * *"),
     Periodic(habits.remind_habits, cron="* * * * *", queue="high", timeout=120),
+    # Every minute: a report whose worker died is re-enqueued (or failed) about 2 minutes later, not 10.
+    Periodic(maintenance.reconcile_files, cron="* * * * *", timeout=120),
 ]

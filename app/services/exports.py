@@ -41,7 +41,7 @@ def request_export(user: User) -> DataExport:
     export = DataExport(user_id=user.id, status=FileStatus.QUEUED)
     db.session.add(export)
     db.session.flush()
-    enqueue("app.jobs.exports.build_export", export.id, retry=job_retry())
+    enqueue("app.jobs.exports.build_export", export.id, retry=job_retry(), job_id=f"export-{export.id}")
     db.session.commit()
     return export
 

@@ -84,7 +84,7 @@ def request_report(requester: User, data: dict) -> Report:
     )
     db.session.add(report)
     db.session.flush()
-    enqueue("app.jobs.reports.render_report", report.id, retry=job_retry())
+    enqueue("app.jobs.reports.render_report", report.id, retry=job_retry(), job_id=f"report-{report.id}")
     db.session.commit()
     return report
 

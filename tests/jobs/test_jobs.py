@@ -15,7 +15,7 @@ from rq.registry import FailedJobRegistry
 from app.extensions import db, redis_store
 from app.jobs.runtime import EmbeddedThreads, build_cron
 from app.queueing import JobRequest, enqueue, enqueue_now, get_queue
-from app.services.maintenance import PING_KEY, last_run
+from app.services.maintenance import PING_KEY, last_outcome, last_run
 from tests.conftest import REAL_REDIS_URL, needs_real_redis
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -87,8 +87,9 @@ def test_the_scheduler_enqueues_periodic_jobs_that_the_worker_runs(app_factory):
             "app.jobs.goals.expire_goals",
             "app.jobs.habits.remind_habits",
             "app.jobs.maintenance.prune_expired",
+            "app.jobs.maintenance.reconcile_files",
         ]
-        assert get_queue("low").count == 2 and get_queue("high").count == 1
+        assert get_queue("low").count == 3 and get_queue("high").count == 1
 
         threads = EmbeddedThreads(app).start()
         try:
@@ -172,3 +173,53 @@ def test_worker_and_scheduler_refuse_to_run_without_redis_url(command):
 
     assert result.returncode != 0
     assert "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "job_name"),
+    [
+        (["jobs", "run", "expire_goals"], "expire_goals"),
+        (["goals", "expire"], "expire_goals"),
+        (["habits", "remind"], "remind_habits"),
+        (["jobs", "run", "prune_expired"], "prune_expired"),
+    ],
+)
+def test_every_way_of_running_a_periodic_job_records_its_last_run(app, command, job_name):
+    runner = app.test_cli_runner()
+    before = runner.invoke(args=["jobs", "status"])
+    assert f"{job_name} " in before.output and "last run: never" in before.output
+
+    assert runner.invoke(args=command).exit_code == 0
+
+    status = runner.invoke(args=["jobs", "status"]).output
+    line = next(line for line in status.splitlines() if f".{job_name} " in line)
+    assert "last run: never" not in line and " ok in " in line, line
+    with app.app_context():
+        assert last_outcome(job_name)["ok"] is True
+        assert last_run(job_name) is not None
+
+
+def test_a_failing_periodic_job_records_its_failure(app, monkeypatch):
+    from app.jobs import goals as goal_jobs
+    from app.services import goals
+
+    def broken(*_args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(goals, "expire_due_goals", broken)
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            goal_jobs.expire_goals()
+
+        record = last_outcome("expire_goals")
+    assert record["ok"] is False and "boom" in record["outcome"]
+    status = app.test_cli_runner().invoke(args=["jobs", "status"]).output
+    assert "FAILED" in next(line for line in status.splitlines() if ".expire_goals " in line)
+
+
+def test_every_periodic_job_records_its_runs():
+    from app.jobs.schedule import PERIODIC_JOBS, Periodic
+
+    assert all(getattr(periodic.func, "records_runs", False) for periodic in PERIODIC_JOBS)
+    with pytest.raises(TypeError):
+        Periodic(lambda: None, cron="* * * * *")

@@ -1,0 +1,132 @@
+"""`flask worker` and `flask scheduler` outlive a Redis outage: a real Redis server is killed under them and
+restarted on the same port, and the same processes carry on (the worker runs a job enqueued afterwards)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import redis
+from rq import cron_scheduler_registry
+from rq.worker import Worker
+
+from app.jobs.runtime import CRON_HEARTBEAT
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REDIS_SERVER = shutil.which("redis-server")
+
+pytestmark = pytest.mark.skipif(not REDIS_SERVER, reason="needs the redis-server binary (CI has it)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except redis.RedisError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+class ThrowawayRedis:
+    """A redis-server of this test only, on a loopback port, without persistence."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert wait_for(lambda: redis.Redis.from_url(self.url).ping(), 10), "redis-server did not start"
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(5)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_timeout=2)
+
+
+@pytest.fixture
+def throwaway_redis():
+    server = ThrowawayRedis(free_port())
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.kill()
+
+
+def start(command: list[str], env: dict, log_path) -> subprocess.Popen:
+    log = open(log_path, "w")  # noqa: SIM115 - the child writes to it until the test ends
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def ping(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "jobs", "ping", "--timeout", "15"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=40,
+    )
+
+
+def test_worker_and_scheduler_reconnect_after_redis_restarts(throwaway_redis, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "REDIS_", "DATABASE_"))}
+    env.update(
+        {
+            "FLASK_APP": "wsgi",
+            "STRIDE_ENV": "development",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/stride.sqlite",
+            "REDIS_URL": throwaway_redis.url,
+            "LOG_LEVEL": "INFO",
+        }
+    )
+    worker = start(["worker"], env, tmp_path / "worker.log")
+    scheduler = start(["scheduler"], env, tmp_path / "scheduler.log")
+    try:
+        client = throwaway_redis.client()
+        assert wait_for(lambda: any(w.pid == worker.pid for w in Worker.all(connection=client)), 20)
+        assert wait_for(lambda: cron_scheduler_registry.get_keys(client), 20)
+
+        throwaway_redis.kill()
+        time.sleep(CRON_HEARTBEAT + 1)  # both notice: the worker's dequeue and the scheduler's heartbeat fail
+        throwaway_redis.start()
+
+        result = ping(env)
+        logs = (tmp_path / "worker.log").read_text() + (tmp_path / "scheduler.log").read_text()
+        assert result.returncode == 0, result.stderr + logs
+        assert worker.poll() is None and scheduler.poll() is None, logs
+        client = throwaway_redis.client()
+        assert any(w.pid == worker.pid for w in Worker.all(connection=client)), "the same worker re-registered"
+        assert wait_for(lambda: any(f":{scheduler.pid}:" in k for k in cron_scheduler_registry.get_keys(client)), 15)
+        logs = (tmp_path / "worker.log").read_text() + (tmp_path / "scheduler.log").read_text()
+        assert "scheduler: Redis unreachable" in logs and "rq scheduler: Redis unreachable" in logs, logs
+        assert "quitting" not in logs, logs
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+        for process in (worker, scheduler):
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,106 @@
+"""A database or Redis outage is a 503 in the one error shape with Retry-After, logged once, never a 500."""
+
+import logging
+
+import pytest
+from flask_jwt_extended import create_access_token
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import event
+
+from app.errors import outages
+from app.extensions import db, limiter
+from app.transactions import AfterCommitSession
+from tests.conftest import bearer, login
+
+
+@pytest.fixture(autouse=True)
+def _no_outage_in_progress():
+    outages._down.clear()
+    yield
+    outages._down.clear()
+
+
+def assert_unavailable(response, service):
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    assert set(response.json) == {"code", "status", "message"}
+    assert response.json["code"] == 503 and response.json["status"] == "Service Unavailable"
+    assert service in response.json["message"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def outage_records(caplog):
+    return [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_database_that_refuses_connections_is_a_503_logged_once_not_per_request(app_factory, caplog):
+    app = app_factory(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none", PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    with app.app_context():
+        headers = bearer(create_access_token(identity="1"))
+    caplog.set_level(logging.INFO)
+
+    for _ in range(5):
+        assert_unavailable(client.post("/api/v1/login/", json={"username": "alice", "password": "x" * 12}), "database")
+        assert_unavailable(client.get("/api/v1/exercises/", headers=headers), "database")
+
+    errors = outage_records(caplog)
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    assert "database unavailable" in errors[0].getMessage()
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def test_the_api_recovers_when_the_database_comes_back(app, client, user, caplog):
+    """A connection refused at connect: 503s while it lasts, then normal answers and one line saying so."""
+    headers = bearer(login(client, "alice")["access_token"])
+    with app.app_context():
+        engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+
+    def refuse(*_args, **_kwargs):
+        raise dbapi.OperationalError("connection refused (simulated)")
+
+    caplog.set_level(logging.INFO)
+    engine.dispose()
+    event.listen(engine, "do_connect", refuse)
+    try:
+        for _ in range(3):
+            assert_unavailable(client.get("/api/v1/fitness-goals/", headers=headers), "database")
+    finally:
+        event.remove(engine, "do_connect", refuse)
+
+    assert client.get("/api/v1/fitness-goals/", headers=headers).status_code == 200
+    messages = [r.getMessage() for r in caplog.records if r.name == "app.errors"]
+    assert len(messages) == 2 and "unavailable" in messages[0] and "reachable again" in messages[1]
+    assert not outages.is_down("database")
+
+
+def test_a_connection_lost_at_commit_is_a_503(app, client, user, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    headers = bearer(login(client, "alice")["access_token"])
+
+    def lost(self):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(AfterCommitSession, "commit", lost)
+    response = client.patch("/api/v1/profile/", json={"bio": "Runner"}, headers=headers)
+
+    assert_unavailable(response, "database")
+
+
+def test_redis_failing_in_the_limiters_after_request_headers_is_a_503_not_a_500(app_factory, monkeypatch, caplog):
+    """The hit is counted before the view; the headers are read after it, when Redis can just have dropped."""
+    app = app_factory(RATELIMIT_ENABLED=True, PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    assert client.get("/api/v1/exercises/").headers.get("RateLimit-Limit")
+
+    def dropped(*_args, **_kwargs):
+        raise RedisConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(limiter.storage, "get_moving_window", dropped)
+    caplog.set_level(logging.INFO)
+    response = client.post("/api/v1/register/", json={"username": "a" * 3, "email": "bad", "password": "x"})
+
+    assert_unavailable(response, "redis")
+    assert not any(r.exc_info for r in caplog.records), "an outage is one line, not a traceback"
