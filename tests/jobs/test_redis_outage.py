@@ -81,12 +81,12 @@ def start(command: list[str], env: dict, log_path) -> subprocess.Popen:
 
 def ping(env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flask", "jobs", "ping", "--timeout", "15"],
+        [sys.executable, "-m", "flask", "jobs", "ping", "--timeout", "45"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=40,
+        timeout=70,
     )
 
 
@@ -105,8 +105,8 @@ def test_worker_and_scheduler_reconnect_after_redis_restarts(throwaway_redis, tm
     scheduler = start(["scheduler"], env, tmp_path / "scheduler.log")
     try:
         client = throwaway_redis.client()
-        assert wait_for(lambda: any(w.pid == worker.pid for w in Worker.all(connection=client)), 20)
-        assert wait_for(lambda: cron_scheduler_registry.get_keys(client), 20)
+        assert wait_for(lambda: any(w.pid == worker.pid for w in Worker.all(connection=client)), 45)
+        assert wait_for(lambda: cron_scheduler_registry.get_keys(client), 45)
 
         throwaway_redis.kill()
         time.sleep(CRON_HEARTBEAT + 1)  # both notice: the worker's dequeue and the scheduler's heartbeat fail
