@@ -48,6 +48,7 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401 - every model, for Alembic and relationships
     from app.extensions import api, cors, db, jwt, limiter, migrate, redis_store, socketio
+    from app.security import socket_origin_allowed
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         import os
@@ -71,7 +72,7 @@ def register_extensions(app: Flask) -> None:
         app,
         async_mode="threading",
         message_queue=app.config["REDIS_URL"] if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None,
-        cors_allowed_origins=app.config["CORS_ORIGINS"],
+        cors_allowed_origins=socket_origin_allowed,  # CORS_ORIGINS and the server's own origin
         channel=app.config["SOCKETIO_CHANNEL"],
     )
 
