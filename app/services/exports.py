@@ -6,7 +6,7 @@ import json
 import zipfile
 from datetime import date, datetime
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import selectinload
 
 from app.errors import NotFound
@@ -44,6 +44,11 @@ def request_export(user: User) -> DataExport:
     enqueue("app.jobs.exports.build_export", export.id, retry=job_retry())
     db.session.commit()
     return export
+
+
+def list_exports(user: User) -> Select:
+    """The caller's exports, newest first (a select, for pagination)."""
+    return select(DataExport).where(DataExport.user_id == user.id).order_by(DataExport.id.desc())
 
 
 def get_export_for(user: User, export_id: int) -> DataExport:

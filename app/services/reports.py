@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from rq import Retry
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound
@@ -87,6 +87,12 @@ def request_report(requester: User, data: dict) -> Report:
     enqueue("app.jobs.reports.render_report", report.id, retry=job_retry())
     db.session.commit()
     return report
+
+
+def list_reports(user: User) -> Select:
+    """The reports the caller asked for or that are about them, newest first (a select, for pagination)."""
+    visible = or_(Report.requested_by_id == user.id, Report.user_id == user.id)
+    return select(Report).where(visible).order_by(Report.id.desc())
 
 
 def get_report_for(user: User, report_id: int) -> Report:
