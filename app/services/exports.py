@@ -13,7 +13,8 @@ from app.errors import NotFound
 from app.extensions import db
 from app.models import BodyMetric, DataExport, FileStatus, Goal, TrainingPlan, User, Workout, WorkoutExercise
 from app.queueing import enqueue
-from app.services.reports import MIMETYPES, Download, job_retry, read_finished, run_tracked, write_csv
+from app.services.report_render import write_csv
+from app.services.reports import MIMETYPES, Download, job_retry, read_finished, run_tracked
 from app.services.storage import storage_for
 
 PROFILE_FIELDS = (
