@@ -9,6 +9,17 @@ from config import Config, derive, load_config
 
 log = logging.getLogger(__name__)
 
+# Response headers an SPA on another origin needs to read (CORS hides all but a few simple ones by default).
+CORS_EXPOSED_HEADERS = [
+    "X-Pagination",
+    "Content-Disposition",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "X-Request-ID",
+]
+
 
 def create_app(config: str | Config | None = None, **overrides) -> Flask:
     """Build the app from a config name (or object) and keyword overrides (tests)."""
@@ -37,6 +48,7 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401 - every model, for Alembic and relationships
     from app.extensions import api, cors, db, jwt, limiter, migrate, redis_store, socketio
+    from app.security import socket_origin_allowed
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         import os
@@ -48,13 +60,19 @@ def register_extensions(app: Flask) -> None:
     _configure_limiter_storage(app)
     limiter.init_app(app)
     jwt.init_app(app)
-    cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, supports_credentials=True)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        supports_credentials=True,
+        expose_headers=CORS_EXPOSED_HEADERS,  # without this a browser hides them from the SPA's script
+        always_send=False,  # no Access-Control-Allow-Origin for a request that sent no Origin
+    )
     api.init_app(app, spec_kwargs=_spec_kwargs())
     socketio.init_app(
         app,
         async_mode="threading",
         message_queue=app.config["REDIS_URL"] if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None,
-        cors_allowed_origins=app.config["CORS_ORIGINS"],
+        cors_allowed_origins=socket_origin_allowed,  # CORS_ORIGINS and the server's own origin
         channel=app.config["SOCKETIO_CHANNEL"],
     )
 

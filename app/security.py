@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
 from flask_jwt_extended import (
@@ -18,6 +19,7 @@ from flask_jwt_extended import (
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.errors import Forbidden, Unauthorized, error_body
 from app.extensions import db, jwt
@@ -113,13 +115,77 @@ def authenticate_socket(auth: dict | None) -> User:
 
 
 def socket_identity(auth: dict | None) -> tuple[User, dict]:
-    """The user and the token's claims (its `sid` names the login session)."""
+    """The user and the token's claims (its `sid` names the login session).
+
+    The token is `auth: {token}`; in cookie mode, failing that, the access cookie — but only from a page the
+    origin check admits, because a browser attaches cookies to a connection opened by any site."""
     token = auth.get("token") if isinstance(auth, dict) else None
+    if not token and current_app.config["AUTH_COOKIE_MODE"]:
+        token = request.cookies.get(current_app.config["JWT_ACCESS_COOKIE_NAME"])
+        if token and not _cookie_origin_allowed():
+            raise SocketConnectionRefused("The access cookie is accepted only from an allowed origin.")
     try:
         return tokens.verify_access_token(token)
     except Unauthorized as exc:
         # python-socketio's own exception: its message reaches the client's connect_error (the builtin's does not)
         raise SocketConnectionRefused(exc.message) from exc
+
+
+def _cookie_origin_allowed() -> bool:
+    """Browsers send `Origin` on every cross-origin request and WebSocket; a same-origin polling GET may
+    carry none, and then `Sec-Fetch-Site` says where it came from. A request with neither is refused."""
+    origin = request.headers.get("Origin")
+    if origin:
+        return socket_origin_allowed(origin, request.environ)
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
+def socket_origin_allowed(origin: str | None, environ: dict) -> bool:
+    """python-engineio's origin check (`cors_allowed_origins`): an origin in CORS_ORIGINS, or the server's own.
+
+    The server's own origin is the scheme and host the client addressed; behind TRUST_PROXY_HOPS proxies, the
+    forwarded ones, read exactly as ProxyFix reads them (Socket.IO sees the raw environ, outside ProxyFix)."""
+    if not origin:
+        return False
+    config = environ["flask.app"].config
+    if "*" in config["CORS_ORIGINS"]:
+        return True
+    wanted = _normal_origin(origin)
+    if wanted is None:
+        return False
+    if wanted in {_normal_origin(allowed) for allowed in config["CORS_ORIGINS"]}:
+        return True
+    hops = config["TRUST_PROXY_HOPS"]
+    seen = _through_proxy_fix(environ, hops) if hops else environ
+    host = seen.get("HTTP_HOST") or f"{seen.get('SERVER_NAME')}:{seen.get('SERVER_PORT')}"
+    return wanted == _normal_origin(f"{seen.get('wsgi.url_scheme', 'http')}://{host}")
+
+
+def _normal_origin(value: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) with the default port filled in; None for "null" or anything unparsable."""
+    try:
+        parts = urlsplit(value.strip().lower())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port or _DEFAULT_PORTS[parts.scheme]
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+def _through_proxy_fix(environ: dict, hops: int) -> dict:
+    """The environ as the app sees it behind ProxyFix(x_for, x_proto, x_host = hops)."""
+    seen: dict = {}
+
+    def capture(fixed: dict, _start_response):
+        seen.update(fixed)
+        return []
+
+    ProxyFix(capture, x_for=hops, x_proto=hops, x_host=hops)(dict(environ), lambda *_args: None)
+    return seen
 
 
 def refuse_if_authenticated() -> None:

@@ -160,7 +160,7 @@ class LiveClient:
     def __init__(self, transports: list[str] | None = None, on_notification=None):
         self.transports = transports
         self.on_notification = on_notification  # called in the client's thread as each notification arrives
-        # websocket-client sends Origin: <server url> unless told otherwise, which the server rightly refuses.
+        # A browser SPA's origin (the server also accepts its own, which websocket-client sends by default).
         self.sio = socketio.Client(reconnection=False, websocket_extra_options={"origin": FRONTEND})
         self.notifications: list[dict] = []
         self.unread_counts: list[dict] = []

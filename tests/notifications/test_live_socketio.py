@@ -10,6 +10,7 @@ import uuid
 
 import jwt
 import pytest
+import requests
 import socketio
 
 from tests.notifications.conftest import JWT_SECRET, LiveServer
@@ -214,3 +215,34 @@ def test_revoking_a_session_from_another_disconnects_only_that_sessions_socket(e
     assert not laptop_socket.connected
     time.sleep(QUIET)
     assert phone_socket.connected and not phone_socket.disconnected.is_set()
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_a_python_client_with_its_default_origin_connects_to_the_same_origin_server(embedded_server, transport):
+    """websocket-client sends `Origin: <the server's url>`, which is not in CORS_ORIGINS: same-origin is accepted."""
+    account = embedded_server.register()
+    client = socketio.Client(reconnection=False)
+    try:
+        client.connect(
+            embedded_server.url,
+            auth={"token": account["access_token"]},
+            namespaces=["/notifications"],
+            transports=[transport],
+            # websocket-client adds the Origin itself (a second one would make the handshake invalid); requests does not
+            headers={"Origin": embedded_server.url} if transport == "polling" else {},
+            wait_timeout=10,
+        )
+        assert client.connected and "/notifications" in client.namespaces
+    finally:
+        client.disconnect()
+        client.shutdown()
+
+
+def test_a_foreign_origin_is_refused_over_real_http(embedded_server):
+    response = requests.get(
+        embedded_server.url + "/socket.io/?EIO=4&transport=polling",
+        headers={"Origin": "http://evil.example", "X-Forwarded-Host": "evil.example"},
+        timeout=10,
+    )
+
+    assert response.status_code == 400

@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import FileStatus, Report
-from app.services import reports
+from app.services import report_render, reports
 from tests.reports.conftest import RANGE, TODAY, request_report
 
 
@@ -190,7 +190,7 @@ def test_the_job_leaves_a_settled_report_alone(app, client, headers_of, cast, ru
 
 
 def test_weekly_volume_counts_every_week_of_the_range():
-    weeks = reports.weekly_volume([], date(2026, 3, 4), date(2026, 3, 20))
+    weeks = report_render.weekly_volume([], date(2026, 3, 4), date(2026, 3, 20))
     assert [week for week, _ in weeks] == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)]
     assert RANGE["date_to"] == TODAY.isoformat()
 

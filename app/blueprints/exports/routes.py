@@ -1,6 +1,7 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
+from app.blueprints.common import SQLPage
 from app.blueprints.exports import blp
 from app.blueprints.exports.schemas import ExportSchema
 from app.blueprints.reports.routes import send_download
@@ -11,6 +12,12 @@ from app.services import exports
 @blp.route("/export/")
 class ExportsView(MethodView):
     decorators = [login_required]
+
+    @blp.response(200, ExportSchema(many=True))
+    @blp.paginate(SQLPage, max_page_size=100)
+    def get(self):
+        """List your data exports, newest first."""
+        return exports.list_exports(current_user)
 
     @blp.response(202, ExportSchema)
     def post(self):

@@ -2,10 +2,17 @@
 
 from flask import request
 from flask_socketio import emit, join_room
+from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
 from app.extensions import db, socketio
 from app.security import socket_identity
 from app.services import notifications, realtime
+
+
+@socketio.on("connect")
+def on_connect_to_root(_auth=None):
+    """Nothing is served on the root namespace: refuse every connection there, with or without a token."""
+    raise SocketConnectionRefused(f"Connect to the {realtime.NOTIFICATIONS} namespace.")
 
 
 @socketio.on("connect", namespace=realtime.NOTIFICATIONS)

@@ -4,6 +4,7 @@ from flask import send_file
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
+from app.blueprints.common import SQLPage
 from app.blueprints.reports import blp
 from app.blueprints.reports.schemas import ReportCreateSchema, ReportSchema
 from app.security import login_required
@@ -19,6 +20,12 @@ def send_download(download: reports.Download):
 @blp.route("/reports/")
 class ReportsView(MethodView):
     decorators = [login_required]
+
+    @blp.response(200, ReportSchema(many=True))
+    @blp.paginate(SQLPage, max_page_size=100)
+    def get(self):
+        """List the reports you asked for or that are about you, newest first."""
+        return reports.list_reports(current_user)
 
     @blp.arguments(ReportCreateSchema)
     @blp.response(202, ReportSchema)

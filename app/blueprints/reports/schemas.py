@@ -14,6 +14,7 @@ class ReportSchema(ma.Schema):
     date_from = fields.Date()
     date_to = fields.Date()
     user_id = fields.Integer(metadata={"description": "Whose training the report is about."})
+    requested_by_id = fields.Integer(metadata={"description": "Who asked for it (the subject, or their trainer)."})
     created_at = fields.AwareDateTime()
     error = fields.String(allow_none=True, metadata={"description": "Why it failed, once `status` is failed."})
 
