@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload
 
@@ -34,8 +35,9 @@ def get_tier(tier_id: int) -> MembershipTier:
 
 
 def create_tier(data: dict) -> MembershipTier:
+    """A tier without a `currency` is priced in the configured DEFAULT_CURRENCY."""
     _ensure_level_free(data["access_level"])
-    data = dict(data)
+    data = {"currency": current_app.config["DEFAULT_CURRENCY"], **data}
     tier = MembershipTier(price_cents=_cents(data.pop("price")), **data)
     db.session.add(tier)
     db.session.commit()
