@@ -4,6 +4,7 @@
 """
 
 import os
+import re
 from datetime import timedelta
 
 DEV_SECRET = "dev-only-not-secret-set-a-real-one-in-production"  # noqa: S105 - the embedded default; production refuses it
@@ -107,6 +108,9 @@ class Config:
     # Habits
     HABIT_REMINDER_GRACE_MIN = env_int("HABIT_REMINDER_GRACE_MIN", 10)  # a missed minute still reminds, once
 
+    # Memberships: the currency of a tier created without one (ISO 4217)
+    DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "EUR")
+
     # Authentication
     JWT_ALGORITHM = "HS256"
     JWT_DECODE_ALGORITHMS = ["HS256"]
@@ -136,6 +140,8 @@ class Config:
         if not self.DATABASE_URL:
             self.DATABASE_URL = "sqlite:///" + os.path.join(instance_path(), "stride.sqlite")
         derive(self.__dict__, self)
+        if not re.fullmatch(r"[A-Z]{3}", self.DEFAULT_CURRENCY or ""):
+            raise ConfigError("DEFAULT_CURRENCY must be an ISO 4217 code: three capital letters, for example EUR.")
         if self.JWT_PRIVATE_KEY_PATH or self.JWT_PUBLIC_KEY_PATH:
             self._load_rsa_keys()
 

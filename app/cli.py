@@ -23,7 +23,7 @@ from app.services import auth, exercises, stats, users
 
 log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
-users_cli = AppGroup("users", help="Create accounts, change roles, deactivate.")
+users_cli = AppGroup("users", help="Create and list accounts, change roles, deactivate and activate.")
 tokens_cli = AppGroup("tokens", help="Sessions and tokens.")
 notifications_cli = AppGroup("notifications", help="Announcements to people.")
 goals_cli = AppGroup("goals", help="Fitness goals.")
@@ -130,6 +130,55 @@ def users_deactivate(username: str) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"{user.username} is deactivated")
+
+
+@users_cli.command("activate")
+@click.argument("username")
+def users_activate(username: str) -> None:
+    """Let a deactivated account log in again (the sessions it lost stay ended)."""
+    try:
+        user = users.activate(username)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{user.username} is active")
+
+
+@users_cli.command("list")
+@click.option("--role", type=ROLES, help="Only this role.")
+@click.option("--active/--inactive", "is_active", default=None, help="Only active, or only deactivated, accounts.")
+@click.option("--search", "q", help="Text in the username or email.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+def users_list(role: str | None, is_active: bool | None, q: str | None, limit: int) -> None:
+    """List accounts (deleted ones excepted), oldest first, as a table."""
+    accounts, total = users.find_accounts(role=role, is_active=is_active, q=q, limit=limit)
+    if not accounts:
+        click.echo("no accounts match")
+        return
+    rows = [
+        (
+            str(user.id),
+            user.username,
+            user.email,
+            user.role,
+            "active" if user.deactivated_at is None else "deactivated",
+            user.created_at.strftime("%Y-%m-%d"),
+            user.last_login.strftime("%Y-%m-%d %H:%M") if user.last_login else "never",
+        )
+        for user in accounts
+    ]
+    click.echo(_table(("ID", "USERNAME", "EMAIL", "ROLE", "STATUS", "JOINED", "LAST LOGIN (UTC)"), rows))
+    more = total > len(accounts)
+    click.echo(
+        f"showing {len(accounts)} of {total} accounts (raise --limit for more)" if more else f"{total} account(s)"
+    )
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = [headers, tuple("-" * width for width in widths), *rows]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in lines
+    )
 
 
 @tokens_cli.command("prune")

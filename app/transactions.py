@@ -30,3 +30,13 @@ class AfterCommitSession(FlaskSQLAlchemySession):
 def _drop_on_rollback(session, previous_transaction) -> None:
     if not previous_transaction.nested:  # a savepoint's rollback leaves the outer transaction's callbacks
         session.info.pop(PENDING, None)
+
+
+def lock_for_write(session) -> None:
+    """Before reading rows to change them under a row lock (`with_for_update()`), which SQLite ignores: there,
+    take the database's write lock now (BEGIN IMMEDIATE), so writers wait for each other's commit exactly as a
+    row lock makes them on PostgreSQL, and what is read next is the latest. A no-op on other databases, and
+    when this transaction already writes (it then holds SQLite's write lock)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -68,3 +68,11 @@ def test_an_unknown_environment_name_is_refused():
 )
 def test_database_urls_use_psycopg_3(url, expected):
     assert normalise_database_url(url) == expected
+
+
+@pytest.mark.parametrize("value", ["eur", "EURO", "", "E1R"])
+def test_a_default_currency_that_is_not_an_iso_code_is_refused(monkeypatch, value):
+    monkeypatch.setattr(DevelopmentConfig, "DEFAULT_CURRENCY", value)
+
+    with pytest.raises(ConfigError, match="DEFAULT_CURRENCY"):
+        load_config("development")

@@ -55,7 +55,7 @@ class Workout(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    training_type: Mapped[str] = mapped_column(String(16))
+    training_type: Mapped[str | None] = mapped_column(String(16))  # optional: null when not given
     title: Mapped[str] = mapped_column(String(100))
     intensity: Mapped[str] = mapped_column(String(8), default=Intensity.MEDIUM)
     duration_min: Mapped[int] = mapped_column(Integer, default=45)

@@ -17,6 +17,7 @@ from app.queueing import enqueue, on_commit
 from app.services import audit, mail, notifications, realtime, tokens
 from app.services.audit import ClientInfo
 from app.services.tokens import TokenPair
+from app.transactions import lock_for_write
 
 BAD_CREDENTIALS = "Invalid username or password."
 
@@ -226,7 +227,13 @@ def revoke_session(user: User, session_id: str, client: ClientInfo) -> None:
 
 
 def change_password(user: User, current: str, new: str, current_sid: str | None, client: ClientInfo) -> int:
-    """Change the password and end every other session; this one stays logged in."""
+    """Change the password and end every other session; this one stays logged in.
+
+    Changes of one account take turns on its row (FOR NO KEY UPDATE), and the hash is read again under the
+    lock: of several changes sent at once with the same current password exactly one succeeds, and the
+    others find it no longer current."""
+    lock_for_write(db.session)
+    db.session.refresh(user, with_for_update={"key_share": True})
     if not user.check_password(current):
         raise RuleViolation("The current password is wrong.", field="current_password")
     if current == new:

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload
 
@@ -10,6 +11,7 @@ from app.extensions import db
 from app.models import ClientStatus, MembershipChange, MembershipTier, Role, User, UserMembership
 from app.models.memberships import CENTS
 from app.services.coaching import is_trainer_of
+from app.transactions import lock_for_write
 
 
 def _cents(price: Decimal) -> int:
@@ -34,8 +36,9 @@ def get_tier(tier_id: int) -> MembershipTier:
 
 
 def create_tier(data: dict) -> MembershipTier:
+    """A tier without a `currency` is priced in the configured DEFAULT_CURRENCY."""
     _ensure_level_free(data["access_level"])
-    data = dict(data)
+    data = {"currency": current_app.config["DEFAULT_CURRENCY"], **data}
     tier = MembershipTier(price_cents=_cents(data.pop("price")), **data)
     db.session.add(tier)
     db.session.commit()
@@ -73,17 +76,19 @@ def _ensure_level_free(access_level: str) -> None:
 # --- a user's membership ------------------------------------------------------------------------------------
 
 
-def _member(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+def _member(user_id: int, *, lock: bool = False) -> User:
+    query = select(User).where(User.id == user_id)
+    if lock:  # FOR NO KEY UPDATE: changes of one membership take turns; rows referencing the user still insert
+        lock_for_write(db.session)
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+    user = db.session.scalar(query)
     if user is None or user.deleted_at is not None:
         raise NotFound("No such user.")
     return user
 
 
-def _current(user_id: int, *, lock: bool = False) -> UserMembership | None:
+def _current(user_id: int) -> UserMembership | None:
     query = select(UserMembership).options(joinedload(UserMembership.tier)).where(UserMembership.user_id == user_id)
-    if lock:  # two admins changing one membership at once: the second sees the first's result as "from"
-        query = query.with_for_update(of=UserMembership)
     return db.session.scalar(query)
 
 
@@ -118,16 +123,20 @@ def membership_for(viewer: User, user_id: int) -> dict:
 
 
 def set_membership(admin: User, user_id: int, tier_id: int | None, client_status: str) -> dict:
-    """Set a user's tier and status and record the change, copying the tiers' terms into the history."""
+    """Set a user's tier and status and record the change, copying the tiers' terms into the history.
+
+    Idempotent: setting what is already there changes nothing and answers the same. Concurrent calls for one
+    user take turns on the user's row (there may be no membership row to lock yet), so each sees the one
+    before it as "from" and an identical repeat finds nothing to change."""
     if not admin.has_role(Role.ADMIN):
         raise Forbidden("Only admins change memberships.")
-    user = _member(user_id)
-    membership = _current(user.id, lock=True)
+    user = _member(user_id, lock=True)
+    membership = _current(user.id)
     old_tier = membership.tier if membership else None
     old_status = membership.client_status if membership else None
     new_tier = _assignable_tier(tier_id, old_tier)
-    if membership is not None and old_tier is new_tier and old_status == client_status:
-        return _view(user.id, membership)  # nothing changed: no history row
+    if old_tier is new_tier and (old_status or ClientStatus.INACTIVE) == client_status:
+        return _view(user.id, membership)  # nothing changed (never having one is no tier, inactive): no history row
     if membership is None:
         membership = UserMembership(user_id=user.id)
         db.session.add(membership)

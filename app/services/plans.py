@@ -12,6 +12,7 @@ from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.models import PlanWorkout, TrainingPlan, User, Workout
 from app.services import coaching
+from app.transactions import lock_for_write
 
 MAX_WORKOUTS = 200
 
@@ -29,21 +30,25 @@ def list_plans(viewer: User, *, user_id: int | None = None, status: str | None =
     return _with_items(query).order_by(TrainingPlan.id.desc())
 
 
-def _fetch(plan_id: int) -> TrainingPlan | None:
+def _fetch(plan_id: int, *, lock: bool = False) -> TrainingPlan | None:
     query = _with_items(select(TrainingPlan).where(TrainingPlan.id == plan_id))
+    if lock:  # the items are loaded after the lock is granted, so they are the latest committed ones
+        lock_for_write(db.session)
+        query = query.with_for_update(of=TrainingPlan)
     return db.session.scalar(query.execution_options(populate_existing=True))
 
 
-def get_plan_for(viewer: User, plan_id: int) -> TrainingPlan:
-    """Fetch and authorise a read: the owner's plan, or an assigned client's for their trainer; else 404."""
-    plan = _fetch(plan_id)
+def get_plan_for(viewer: User, plan_id: int, *, lock: bool = False) -> TrainingPlan:
+    """Fetch and authorise a read: the owner's plan, or an assigned client's for their trainer; else 404.
+    `lock`: hold the plan's row until the commit, so changes to one plan's workouts take turns."""
+    plan = _fetch(plan_id, lock=lock)
     if plan is None or (plan.user_id != viewer.id and not coaching.is_trainer_of(viewer, plan.user_id)):
         raise NotFound("No such training plan.")
     return plan
 
 
 def _editable_plan(viewer: User, plan_id: int, *, deleting: bool = False) -> TrainingPlan:
-    plan = get_plan_for(viewer, plan_id)
+    plan = get_plan_for(viewer, plan_id, lock=True)
     if plan.user_id != viewer.id and plan.created_by_id != viewer.id:
         raise Forbidden("Only the owner, or the trainer who built this plan, can change it.")
     if plan.is_read_only and not deleting:
@@ -85,11 +90,17 @@ def update_plan(viewer: User, plan_id: int, data: dict) -> TrainingPlan:
 
 
 def add_workout(viewer: User, plan_id: int, workout_id: int, position: int | None = None) -> TrainingPlan:
-    """Put one of the owner's workouts into the plan, at `position` (1-based) or at the end."""
+    """Put one of the owner's workouts into the plan, at `position` (1-based) or at the end.
+
+    Adds to one plan take turns (the plan's row is locked), so concurrent adds at one position all land, each
+    at that position when its turn comes. Repeating an add whose workout is already where it asked (at
+    `position`, or last) changes nothing and succeeds; a workout already elsewhere in the plan is a 409."""
     plan = _editable_plan(viewer, plan_id)
     ids = plan.workout_ids
     if workout_id in ids:
-        raise Conflict("That workout is already in the plan.")
+        if ids.index(workout_id) + 1 == (position or len(ids)):
+            return plan
+        raise Conflict("That workout is already in the plan, at another place; PUT the list to move it.")
     if position is not None and position > len(ids) + 1:
         raise RuleViolation(f"position must be between 1 and {len(ids) + 1}.", field="position")
     ids.insert((position or len(ids) + 1) - 1, workout_id)

@@ -1,8 +1,8 @@
 """People: one's own profile, finding others, and administering accounts."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
-from app.errors import Forbidden, NotFound, RuleViolation
+from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.models import AuditType, BodyMetric, Privacy, Role, TokenPurpose, User
 from app.models.base import utcnow
@@ -122,10 +122,32 @@ def admin_update_user(admin: User, user_id: int, data: dict, client: ClientInfo)
     return user
 
 
-def set_role(username: str, role: Role, actor: str = "cli") -> User:
-    user = db.session.scalar(select(User).where(User.username == username.lower()))
+def find_accounts(
+    *, role: str | None = None, is_active: bool | None = None, q: str | None = None, limit: int | None = None
+) -> tuple[list[User], int]:
+    """Accounts not deleted, oldest first (operators): by role, active or deactivated, and text in the username
+    or email. The first `limit` of them, and how many match in all."""
+    query = select(User).where(User.deleted_at.is_(None))
+    if role:
+        query = query.where(User.role == role)
+    if is_active is not None:
+        query = query.where(User.deactivated_at.is_(None) if is_active else User.deactivated_at.is_not(None))
+    if q:
+        pattern = f"%{_escape_like(q.strip().lower())}%"
+        query = query.where(or_(User.username.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return list(db.session.scalars(query.order_by(User.id).limit(limit))), total
+
+
+def _by_username(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound(f"No user named {username!r}.")
+    return user
+
+
+def set_role(username: str, role: Role, actor: str = "cli") -> User:
+    user = _by_username(username)
     if user.role != role:
         audit.record(AuditType.ROLE_CHANGED, user_id=user.id, via=actor, **{"from": user.role, "to": str(role)})
         user.role = role
@@ -134,12 +156,23 @@ def set_role(username: str, role: Role, actor: str = "cli") -> User:
 
 
 def deactivate(username: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == username.lower()))
-    if user is None:
-        raise NotFound(f"No user named {username!r}.")
+    user = _by_username(username)
     if user.deactivated_at is None:
         user.deactivated_at = utcnow()
         revoke_all_sessions(user, "deactivated")
         audit.record(AuditType.ACCOUNT_DEACTIVATED, user_id=user.id, via="cli")
+    db.session.commit()
+    return user
+
+
+def activate(username: str) -> User:
+    """Undo a deactivation: the account can log in again (sessions ended by the deactivation stay ended).
+    A deleted account is not brought back: deletion is its owner's decision."""
+    user = _by_username(username)
+    if user.deleted_at is not None:
+        raise Conflict(f"{user.username} deleted their account; it cannot be activated.")
+    if user.deactivated_at is not None:
+        user.deactivated_at = None
+        audit.record(AuditType.ACCOUNT_REACTIVATED, user_id=user.id, via="cli")
     db.session.commit()
     return user

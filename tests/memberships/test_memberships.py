@@ -139,3 +139,24 @@ def test_reading_history_sends_a_fixed_number_of_statements(client, cast, tier, 
         assert len(client.get(admin_url(cast["alice"], "history/"), headers=root).json) == 3
 
     assert three.count == one.count
+
+
+def test_repeating_a_put_answers_200_with_the_same_membership_and_records_once(client, cast, tier, headers_of):
+    root = headers_of("root")
+
+    first = put(client, root, cast["alice"], tier["id"], "active")
+    again = put(client, root, cast["alice"], tier["id"], "active")
+
+    assert first.status_code == again.status_code == 200
+    assert again.json == first.json
+    assert len(client.get(admin_url(cast["alice"], "history/"), headers=root).json) == 1
+
+
+def test_setting_no_tier_and_inactive_on_someone_who_never_had_one_changes_nothing(client, cast, headers_of):
+    root = headers_of("root")
+
+    response = put(client, root, cast["alice"], None, "inactive")
+
+    assert response.status_code == 200
+    assert response.json["tier"] is None and response.json["updated_at"] is None
+    assert client.get(admin_url(cast["alice"], "history/"), headers=root).json == []

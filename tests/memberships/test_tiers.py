@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import bearer, login
 from tests.memberships.conftest import TIERS, tier_body
 
 
@@ -95,3 +96,35 @@ def test_listing_tiers_sends_a_fixed_number_of_statements(client, cast, headers_
         assert len(client.get(TIERS, headers=root).json) == 2
 
     assert three.count == one.count
+
+
+def test_a_tier_without_a_currency_is_priced_in_the_default_currency(client, cast, headers_of):
+    body = tier_body()
+    del body["currency"]
+
+    response = client.post(TIERS, json=body, headers=headers_of("root"))
+
+    assert response.status_code == 201, response.json
+    assert response.json["currency"] == "EUR"
+    assert response.json["price"] == "19.99"
+
+
+def test_the_default_currency_comes_from_configuration(app_factory, cast):
+    app = app_factory(DEFAULT_CURRENCY="CHF")
+    client = app.test_client()
+    headers = bearer(login(client, "root")["access_token"])
+
+    response = client.post(TIERS, json={"access_level": "vip", "price": "99"}, headers=headers)
+
+    assert response.status_code == 201, response.json
+    assert response.json["currency"] == "CHF"
+
+
+def test_a_given_currency_wins_over_the_default(app_factory, cast):
+    app = app_factory(DEFAULT_CURRENCY="CHF")
+    client = app.test_client()
+    headers = bearer(login(client, "root")["access_token"])
+
+    response = client.post(TIERS, json={"access_level": "vip", "price": "99", "currency": "USD"}, headers=headers)
+
+    assert response.json["currency"] == "USD"

@@ -184,3 +184,18 @@ def test_the_list_filters_by_status_and_costs_the_same_queries_for_1_or_30_plans
     assert one.count == thirty.count <= 4
     assert len(client.get(f"{URL}?status=prepared&page_size=100", headers=alice).json) == 29
     assert client.get(f"{URL}?status=paused", headers=alice).status_code == 422
+
+
+def test_repeating_an_add_whose_workout_is_already_where_it_asked_changes_nothing(client, alice, logged):
+    plan = client.post(URL, json={"title": "Block", "workout_ids": [logged[0]]}, headers=alice).json
+    url = f"{URL}{plan['id']}/workouts/"
+    client.post(url, json={"workout_id": logged[1], "position": 1}, headers=alice)
+    client.post(url, json={"workout_id": logged[2]}, headers=alice)
+
+    at_position = client.post(url, json={"workout_id": logged[1], "position": 1}, headers=alice)
+    at_the_end = client.post(url, json={"workout_id": logged[2]}, headers=alice)
+    moved = client.post(url, json={"workout_id": logged[2], "position": 1}, headers=alice)
+
+    assert at_position.status_code == at_the_end.status_code == 200
+    assert at_the_end.json["workout_ids"] == [logged[1], logged[0], logged[2]]
+    assert moved.status_code == 409 and "another place" in moved.json["message"]

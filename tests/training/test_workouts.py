@@ -126,11 +126,39 @@ def test_workout_fields_are_validated(create, fields, where):
     assert where in response.json["errors"]["json"]
 
 
-def test_a_workout_needs_its_type_and_title(create):
+def test_a_workout_needs_a_title(create):
     response = create({"exercises": []})
 
     assert response.status_code == 422
-    assert {"training_type", "title"} <= set(response.json["errors"]["json"])
+    assert set(response.json["errors"]["json"]) == {"title"}
+
+
+@pytest.mark.parametrize("body", [{"title": "Walk"}, {"title": "Walk", "training_type": None}])
+def test_the_training_type_is_optional(client, auth_headers, create, body):
+    response = create(body)
+
+    assert response.status_code == 201, response.json
+    assert response.json["training_type"] is None
+    assert client.get(f"{URL}{response.json['id']}/", headers=auth_headers).json["training_type"] is None
+
+
+def test_a_workout_without_a_type_is_listed_but_matches_no_type_filter(client, auth_headers, create):
+    untyped = create({"title": "Walk"}).json["id"]
+    typed = create({"title": "Lift", "training_type": "strength"}).json["id"]
+
+    everything = client.get(URL, headers=auth_headers).json
+    strength = client.get(f"{URL}?training_type=strength", headers=auth_headers).json
+
+    assert {w["id"] for w in everything} == {untyped, typed}
+    assert [w["id"] for w in strength] == [typed]
+
+
+def test_a_training_type_can_be_set_later_and_cleared(client, auth_headers, create):
+    url = f"{URL}{create({'title': 'Walk'}).json['id']}/"
+
+    assert client.patch(url, json={"training_type": "cardio"}, headers=auth_headers).json["training_type"] == "cardio"
+    assert client.patch(url, json={"title": "Stroll"}, headers=auth_headers).json["training_type"] == "cardio"
+    assert client.patch(url, json={"training_type": None}, headers=auth_headers).json["training_type"] is None
 
 
 def test_a_future_date_is_refused(create):
@@ -213,7 +241,7 @@ def test_put_needs_the_whole_document(client, auth_headers, create):
     response = client.put(f"{URL}{workout['id']}/", json={"title": "Only this"}, headers=auth_headers)
 
     assert response.status_code == 422
-    assert {"training_type", "date", "exercises"} <= set(response.json["errors"]["json"])
+    assert set(response.json["errors"]["json"]) == {"date", "exercises"}  # training_type is optional
 
 
 def test_put_may_keep_entries_at_the_same_orders(client, auth_headers, create, exercises):

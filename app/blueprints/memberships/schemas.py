@@ -41,7 +41,10 @@ class TierCreateSchema(ma.Schema):
     price = fields.Decimal(
         required=True, validate=validate_price, metadata={"description": "A string or number, ≥ 0, ≤ 2 decimals."}
     )
-    currency = fields.String(required=True, validate=validate_currency)
+    currency = fields.String(
+        validate=validate_currency,
+        metadata={"description": "ISO 4217 code; the server's DEFAULT_CURRENCY (EUR unless configured) if omitted."},
+    )
     description = fields.String(allow_none=True, validate=validate.Length(max=2000))
     is_active = fields.Boolean()
 

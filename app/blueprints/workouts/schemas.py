@@ -28,7 +28,7 @@ class WorkoutEntrySchema(ma.Schema):
 class WorkoutSchema(ma.Schema):
     id = fields.Integer()
     user_id = fields.Integer()
-    training_type = fields.String()
+    training_type = fields.String(allow_none=True, metadata={"description": "null when not given."})
     title = fields.String()
     intensity = fields.String()
     duration_min = fields.Integer()
@@ -57,7 +57,9 @@ class WorkoutEntryWriteSchema(ma.Schema):
 
 
 class WorkoutCreateSchema(ma.Schema):
-    training_type = fields.String(required=True, validate=TRAINING_TYPES)
+    training_type = fields.String(
+        allow_none=True, load_default=None, validate=TRAINING_TYPES, metadata={"description": "Optional."}
+    )
     title = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
     intensity = fields.String(load_default=str(Intensity.MEDIUM), validate=INTENSITIES)
     duration_min = fields.Integer(load_default=45, validate=validate.Range(min=1, max=1440))
