@@ -2,8 +2,8 @@
 
 A JSON body is parsed once here (as webargs parses it: UTF-8, `json.loads`) and refused with 400 when it is
 malformed, nested deeper than MAX_JSON_DEPTH (Python's parser would hit its recursion limit → 500) or holds
-a number no field can take (NaN, ±Infinity, 1e400). Every string in the body, its keys, the query, the path
-and a form is refused with 422 naming the field when it holds NUL (PostgreSQL refuses it in text) or an
+a number no field can take (NaN, ±Infinity, 1e400). Every string in the body, its keys, the query, the path,
+the headers and a form is refused with 422 naming the field when it holds NUL (PostgreSQL refuses it in text) or an
 unpaired surrogate (it cannot be encoded as UTF-8). What passes here cannot crash a later parse: webargs
 re-parses the same bytes with the same parser, and `request.get_json()` answers the value parsed here.
 """
@@ -134,6 +134,8 @@ def guard_request_input() -> None:
         errors["query"] = found
     if found := _multidict_errors((request.view_args or {}).items()):
         errors["path"] = found
+    if found := _multidict_errors(request.headers.items()):  # the User-Agent is stored with sessions and audits
+        errors["headers"] = found
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         pairs = list(request.form.items(multi=True))
         pairs += [(key, file.filename or "") for key, file in request.files.items(multi=True)]

@@ -120,6 +120,15 @@ def test_nul_in_a_path_part_is_a_422_naming_it(client, auth_headers):
     assert body["errors"] == {"path": {"session_id": [NUL_MESSAGE]}}
 
 
+def test_nul_in_a_header_that_is_stored_is_a_422_naming_it(client, user):
+    response = client.post(
+        "/api/v1/login/", json={"username": "alice", "password": "x"}, headers={"User-Agent": "curl\x00/8"}
+    )
+
+    body = assert_error_shape(response, 422)
+    assert body["errors"] == {"headers": {"User-Agent": [NUL_MESSAGE]}}
+
+
 def test_nul_in_a_form_field_is_a_422_naming_it(client):
     response = client.post("/api/v1/login/", data={"username": "a\x00", "password": "x"})
 
