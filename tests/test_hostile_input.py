@@ -7,8 +7,10 @@ import re
 import pytest
 from flask_jwt_extended import create_access_token, create_refresh_token
 
+from app.errors import Unauthorized
 from app.extensions import api
 from app.input_guard import KEY_MESSAGE, MAX_JSON_DEPTH, NUL_MESSAGE, SURROGATE_MESSAGE
+from app.services import tokens
 from tests.conftest import bearer, login
 
 
@@ -179,6 +181,13 @@ def test_a_signed_token_whose_subject_is_not_a_user_id_is_a_401(app, client, use
     response = client.get("/api/v1/profile/", headers=bearer(token))
 
     assert_error_shape(response, 401)
+
+
+def test_a_socket_token_whose_subject_is_not_a_user_id_is_refused_as_unauthorized(app, user):
+    with app.app_context():
+        token = create_access_token(identity="not-a-number")
+        with pytest.raises(Unauthorized):
+            tokens.verify_access_token(token)
 
 
 def test_a_signed_refresh_token_with_a_malformed_session_is_a_401(app, client, user):
