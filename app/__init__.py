@@ -34,9 +34,11 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from app.http import configure_logging, register_request_hooks
+    from app.input_guard import register_input_guard
 
     configure_logging(app)
     register_request_hooks(app)  # before the extensions: its after-request hook then runs last
+    register_input_guard(app)  # before the limiter's key functions, the JWT checks and webargs read input
     register_socket_handlers(app)  # before socketio.init_app, which copies the handlers into each new server
     register_extensions(app)
     register_blueprints(app)

@@ -42,9 +42,14 @@ def _is_revoked(_header: dict, payload: dict) -> bool:
     return tokens.is_revoked(payload)  # a Redis failure raises → 503, never "not revoked"
 
 
+@jwt.token_verification_loader
+def _has_sane_claims(_header: dict, payload: dict) -> bool:
+    return tokens.has_sane_claims(payload)  # else 401 through _failed below, never a 500 on lookup
+
+
 @jwt.user_lookup_loader
 def _load_user(_header: dict, payload: dict) -> User | None:
-    user = db.session.get(User, int(payload["sub"]))
+    user = db.session.get(User, tokens.subject_id(payload))
     return user if user is not None and user.is_active else None
 
 

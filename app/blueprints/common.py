@@ -1,6 +1,6 @@
 """What every blueprint shares: pagination over SQLAlchemy selects, bounded ids, field validators."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from zoneinfo import available_timezones
 
 import marshmallow as ma
@@ -11,6 +11,11 @@ from werkzeug.routing import IntegerConverter
 from app.extensions import db
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist and must not reach the database
+# Dates a client may send: far enough from years 1 and 9999 that a day, a week or a timezone either side
+# (date arithmetic in services and queries) can never overflow.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+_DATE_RANGE_ERROR = f"Must be between {EARLIEST_DATE} and {LATEST_DATE}."
 _TIMEZONES = frozenset(available_timezones())
 
 
@@ -51,6 +56,30 @@ def validate_birth_date(value: date) -> None:
     age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
     if not 13 <= age <= 120:
         raise ma.ValidationError("Age must be between 13 and 120.")
+
+
+class BoundedDate(ma.fields.Date):
+    """A date between EARLIEST_DATE and LATEST_DATE (every date a client sends is one)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, ma.validate.Range(min=EARLIEST_DATE, max=LATEST_DATE, error=_DATE_RANGE_ERROR))
+
+
+class BoundedAwareDateTime(ma.fields.AwareDateTime):
+    """An instant between EARLIEST_DATE and LATEST_DATE (UTC), whatever offset it was written with."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        earliest = datetime.combine(EARLIEST_DATE, time.min, UTC)
+        latest = datetime.combine(LATEST_DATE, time.max, UTC)
+        self.validators.insert(0, ma.validate.Range(min=earliest, max=latest, error=_DATE_RANGE_ERROR))
+
+
+def validate_local_time(value: time) -> None:
+    """Times of day are local to the owner's timezone: an offset would be dropped or misread."""
+    if value.tzinfo is not None:
+        raise ma.ValidationError("A local time of day (HH:MM) without a UTC offset: it is in your timezone.")
 
 
 Id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))

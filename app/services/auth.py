@@ -67,6 +67,15 @@ def ensure_unique_identity(username: str | None, email: str | None, exclude_id: 
             raise Conflict(f"That {field} is already taken.", {"json": {field: ["Already taken."]}})
 
 
+def login_limit_key(identifier: str) -> str:
+    """What failed logins are counted against: the account they name, so its username and email share one
+    budget; when no account matches, the normalised identifier."""
+    identifier = identifier.strip().lower()[:254]
+    found = select(User.id).where(or_(User.username == identifier, User.email == identifier))
+    user_id = db.session.scalar(found) if identifier else None
+    return f"user:{user_id}" if user_id is not None else f"name:{identifier}"
+
+
 def login(identifier: str, password: str, client: ClientInfo) -> tuple[User, TokenPair]:
     """Log in by username or email. Every failure answers the same, so accounts cannot be enumerated."""
     tokens.require_store()

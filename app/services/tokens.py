@@ -3,6 +3,7 @@
 Keys expire with the tokens they describe, so the list never outgrows the live tokens.
 """
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,8 @@ from app.models import AuthSession, User
 REVOKED_SESSION = "stride:auth:revoked-session:{}"
 REVOKED_TOKEN = "stride:auth:revoked-token:{}"
 USED_REFRESH = "stride:auth:used-refresh:{}"
+MAX_USER_ID = 2**31 - 1  # the users.id column
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # auth_sessions.id is a String(32)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,20 @@ def claim_refresh_token(payload: dict) -> bool:
     return bool(redis_store.client.set(key, 1, nx=True, ex=_seconds_left(payload["exp"])))
 
 
+def subject_id(payload: dict) -> int | None:
+    """The user id a token's `sub` names, or None when it names none (a token we did not issue)."""
+    sub = payload.get("sub")
+    if not (isinstance(sub, str) and sub.isascii() and sub.isdigit() and len(sub) <= 10):
+        return None
+    return int(sub) if 1 <= int(sub) <= MAX_USER_ID else None
+
+
+def has_sane_claims(payload: dict) -> bool:
+    """Claims we can look up safely: a user id for `sub`, a session id for `sid` when present."""
+    sid = payload.get("sid")
+    return subject_id(payload) is not None and (sid is None or (isinstance(sid, str) and bool(_SESSION_ID.match(sid))))
+
+
 def user_from_access_token(token: str | None) -> User:
     return verify_access_token(token)[0]
 
@@ -94,9 +111,11 @@ def verify_access_token(token: str | None) -> tuple[User, dict]:
         raise Unauthorized(f"The access token is not valid: {exc}.") from exc
     if payload.get("type") != "access":
         raise Unauthorized("An access token is required, not a refresh token.")
+    if not has_sane_claims(payload):
+        raise Unauthorized("The access token was refused.")
     if is_revoked(payload):
         raise Unauthorized("The access token has been revoked.")
-    user = db.session.get(User, int(payload["sub"]))
+    user = db.session.get(User, subject_id(payload))
     if user is None or not user.is_active:
         raise Unauthorized("The account no longer exists or is inactive.")
     return user, payload

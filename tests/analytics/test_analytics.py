@@ -188,3 +188,23 @@ def test_an_ended_assignment_removes_the_client_from_the_trainers_figures(client
     client.delete(f"/api/v1/trainers/me/clients/{cast['alice']}/", headers=headers_of("coach"))
 
     assert get(client, headers_of("coach"), "workouts")["total_workouts"] == 0
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize(
+    "query",
+    ["date_to=9999-12-31", "date_from=9999-12-25&date_to=9999-12-31", "date_to=0001-01-01", "date_from=1899-12-31"],
+)
+def test_dates_beyond_the_supported_years_are_a_422_naming_the_field(client, cast, headers_of, endpoint, query):
+    response = client.get(f"/api/v1/analytics/{endpoint}/?{query}", headers=headers_of("coach"))
+
+    assert response.status_code == 422, response.json
+    assert set(response.json["errors"]["query"]) <= {"date_from", "date_to"}
+
+
+def test_the_last_supported_year_is_answered(client, cast, headers_of):
+    response = client.get(
+        "/api/v1/analytics/active-users/?date_from=2999-12-01&date_to=2999-12-31", headers=headers_of("coach")
+    )
+
+    assert response.status_code == 200, response.json

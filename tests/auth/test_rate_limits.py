@@ -1,5 +1,7 @@
 """Throttling: strict limits on login (per IP and per account), register and password reset."""
 
+import pytest
+
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -30,6 +32,50 @@ def test_failed_logins_are_limited_per_account_across_addresses(app_factory, mak
 
     assert statuses == [401, 401, 429]
     assert attempt(client, "TARGET", DEFAULT_PASSWORD, ip="10.0.2.1").status_code == 429  # case folded too
+
+
+def test_failed_logins_by_username_and_by_email_share_one_budget(app_factory, make_user):
+    client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_ACCOUNT="3 per minute").test_client()
+    make_user(username="target", email="target@example.com")
+
+    names = ["target", "target@example.com", "  Target@Example.COM "]
+    statuses = [attempt(client, name, ip=f"10.0.4.{n}").status_code for n, name in enumerate(names)]
+
+    assert statuses == [401, 401, 401]
+    assert attempt(client, "target", DEFAULT_PASSWORD, ip="10.0.5.1").status_code == 429
+    assert attempt(client, "target@example.com", DEFAULT_PASSWORD, ip="10.0.5.2").status_code == 429
+
+
+def test_failed_logins_for_an_unknown_name_share_one_budget_across_case_and_spaces(app_factory):
+    client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_ACCOUNT="2 per minute").test_client()
+
+    statuses = [
+        attempt(client, name, ip=f"10.0.6.{n}").status_code for n, name in enumerate(["ghost", " GHOST", "Ghost "])
+    ]
+
+    assert statuses == [401, 401, 429]
+
+
+def test_one_accounts_failures_do_not_limit_another(app_factory, make_user):
+    client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_ACCOUNT="2 per minute").test_client()
+    make_user(username="first")
+    make_user(username="second")
+
+    statuses = [attempt(client, "first", ip=f"10.0.7.{n}").status_code for n in range(3)]
+
+    assert statuses == [401, 401, 429]
+    assert attempt(client, "second", DEFAULT_PASSWORD, ip="10.0.7.9").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/login/", "/api/v1/password-reset/"])
+@pytest.mark.parametrize("body", [["alice"], "alice", 7, None, {"username": ["alice"], "email": {"a": 1}}])
+def test_a_body_of_any_json_type_is_answered_by_the_schema_with_limits_on(app_factory, url, body):
+    client = app_factory(RATELIMIT_ENABLED=True).test_client()
+
+    response = client.post(url, json=body)
+
+    assert response.status_code == 422, response.json
+    assert response.json["code"] == 422
 
 
 def test_successful_logins_do_not_count_against_the_account(app_factory, make_user):

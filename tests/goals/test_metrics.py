@@ -43,6 +43,8 @@ def test_recording_metrics_with_named_measurements(record):
         ({"weight_kg": 80, "recorded_at": (NOW + timedelta(days=1)).isoformat()}, "recorded_at"),
         ({"measurements": {"Bad Name": {"value": 1, "unit": "cm"}}}, "measurements"),
         ({"measurements": {"hips": {"value": 90}}}, "measurements"),
+        ({"weight_kg": 80, "recorded_at": "0001-01-01T00:00:00+12:00"}, "recorded_at"),  # would overflow in UTC
+        ({"weight_kg": 80, "recorded_at": "1899-12-31T23:59:59+00:00"}, "recorded_at"),
     ],
 )
 def test_metric_validation_names_the_field(client, auth_headers, body, field):
@@ -64,6 +66,14 @@ def test_history_is_newest_first_and_filtered_by_date_range(client, auth_headers
     assert json.loads(everything.headers["X-Pagination"])["total"] == 3
     assert [m["weight_kg"] for m in window.json] == [81]
     assert wrong.status_code == 422
+
+
+@pytest.mark.parametrize("bound", ["from", "to"])
+def test_history_bounds_beyond_the_supported_years_are_refused(client, auth_headers, bound):
+    response = client.get("/api/v1/metrics/", query_string={bound: "9999-12-31T23:59:59-12:00"}, headers=auth_headers)
+
+    assert response.status_code == 422
+    assert list(response.json["errors"]["query"]) == [bound]
 
 
 def test_metrics_are_private_and_deletable_by_their_owner_only(client, auth_headers, record, make_user):

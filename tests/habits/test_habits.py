@@ -236,3 +236,17 @@ def test_the_habit_list_costs_a_constant_number_of_queries(client, auth_headers,
         assert len(client.get("/api/v1/habits/?page_size=100", headers=auth_headers).json) == 31
 
     assert one.count == many.count <= 3
+
+
+@pytest.mark.parametrize("time", ["07:30+02:00", "07:30+20:00", "07:30-23:59", "07:30Z"])
+def test_a_time_with_a_utc_offset_is_refused_naming_time(client, auth_headers, create, time):
+    created = create(time=time)
+    habit = create().json
+    patched = client.patch(f"/api/v1/habits/{habit['id']}/", json={"time": time}, headers=auth_headers)
+
+    assert list(errors_of(created)) == ["time"]
+    assert list(errors_of(patched)) == ["time"]
+
+
+def test_a_start_date_beyond_the_supported_years_is_refused(create):
+    assert list(errors_of(create(start_date="9999-12-31"))) == ["start_date"]

@@ -3,6 +3,8 @@ from datetime import UTC, date, datetime, timedelta
 import marshmallow as ma
 from marshmallow import fields
 
+from app.blueprints.common import BoundedDate
+
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
 
@@ -14,8 +16,8 @@ def _today() -> date:
 class RangeArgsSchema(ma.Schema):
     """`date_from`..`date_to`, both included, at most 366 days; by default the last 30 days up to today (UTC)."""
 
-    date_from = fields.Date(metadata={"description": "First day (included); defaults to 29 days before date_to."})
-    date_to = fields.Date(metadata={"description": "Last day (included); defaults to today (UTC)."})
+    date_from = BoundedDate(metadata={"description": "First day (included); defaults to 29 days before date_to."})
+    date_to = BoundedDate(metadata={"description": "Last day (included); defaults to today (UTC)."})
 
     @ma.validates_schema
     def _check_range(self, data, **kwargs):

@@ -30,14 +30,20 @@ def _limit(name: str):
     return lambda: current_app.config[name]
 
 
+def _body_text(name: str) -> str:
+    """A string field of the JSON body, whatever the body is (an array or a string too: the schema answers)."""
+    body = request.get_json(silent=True)
+    value = body.get(name) if isinstance(body, dict) else None
+    return value if isinstance(value, str) else ""
+
+
 def login_account_key() -> str:
-    body = request.get_json(silent=True) or {}
-    return f"login:{str(body.get('username', '')).strip().lower()[:254]}"
+    """Failed logins count per account, however it was named (username or email, any case or spacing)."""
+    return f"login:{auth.login_limit_key(_body_text('username'))}"
 
 
 def reset_account_key() -> str:
-    body = request.get_json(silent=True) or {}
-    return f"reset:{str(body.get('email', '')).strip().lower()[:254]}"
+    return f"reset:{_body_text('email').strip().lower()[:254]}"
 
 
 def token_response(user, pair) -> dict:

@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.blueprints.common import BoundedDate
 from app.models import GoalType, MetricField
 
 GOAL_TYPES = validate.OneOf([str(t) for t in GoalType])
@@ -26,20 +27,20 @@ class GoalFieldsSchema(ma.Schema):
     unit = fields.String(allow_none=True, validate=validate.Length(max=16))
     metric = fields.String(allow_none=True, validate=METRICS)
     description = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    start_date = fields.Date()
-    end_date = fields.Date(allow_none=True)
+    start_date = BoundedDate()
+    end_date = BoundedDate(allow_none=True)
 
 
 class GoalCreateSchema(GoalFieldsSchema):
     goal_type = fields.String(required=True, validate=GOAL_TYPES)
-    start_date = fields.Date(metadata={"description": "Defaults to today in your timezone."})
+    start_date = BoundedDate(metadata={"description": "Defaults to today in your timezone."})
 
 
 class GoalUpdateSchema(GoalFieldsSchema):
     """PATCH (partial) and PUT: the goal's fields, including `is_active` to reactivate or deactivate."""
 
     goal_type = fields.String(required=True, validate=GOAL_TYPES)
-    start_date = fields.Date(required=True)
+    start_date = BoundedDate(required=True)
     is_active = fields.Boolean()
 
 

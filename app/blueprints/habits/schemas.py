@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID
+from app.blueprints.common import MAX_ID, BoundedDate, validate_local_time
 
 
 class HabitSchema(ma.Schema):
@@ -26,7 +26,7 @@ class HabitWriteSchema(ma.Schema):
     the related habit being pleasant and visible) are checked by the service, on create and on update."""
 
     place = fields.String(allow_none=True, validate=validate.Length(max=100))
-    time = fields.Time(required=True, metadata={"example": "07:30"})
+    time = fields.Time(required=True, validate=validate_local_time, metadata={"example": "07:30"})
     action = fields.String(required=True, validate=validate.Length(min=1, max=200))
     is_pleasant = fields.Boolean(load_default=False)
     related_habit_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
@@ -39,7 +39,7 @@ class HabitWriteSchema(ma.Schema):
         allow_none=True, validate=validate.Range(min=1, max=120, error="At most 120 seconds.")
     )
     is_public = fields.Boolean(load_default=False)
-    start_date = fields.Date(metadata={"description": "Periods count from here; defaults to today."})
+    start_date = BoundedDate(metadata={"description": "Periods count from here; defaults to today."})
 
 
 class HabitPatchSchema(HabitWriteSchema):

@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.blueprints.common import BoundedAwareDateTime
+
 MEASUREMENT_NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Lower-case letters, digits and '_' (max 32).")
 
 
@@ -27,7 +29,7 @@ def not_in_the_future(value: datetime) -> None:
 
 
 class MetricCreateSchema(ma.Schema):
-    recorded_at = fields.AwareDateTime(
+    recorded_at = BoundedAwareDateTime(
         default_timezone=UTC, validate=not_in_the_future, metadata={"description": "Defaults to now."}
     )
     weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=20, max=500))
@@ -51,8 +53,8 @@ class MetricCreateSchema(ma.Schema):
 
 
 class MetricArgsSchema(ma.Schema):
-    since = fields.AwareDateTime(default_timezone=UTC, data_key="from", metadata={"description": "From this instant."})
-    until = fields.AwareDateTime(default_timezone=UTC, data_key="to", metadata={"description": "Up to this instant."})
+    since = BoundedAwareDateTime(default_timezone=UTC, data_key="from", metadata={"description": "From this instant."})
+    until = BoundedAwareDateTime(default_timezone=UTC, data_key="to", metadata={"description": "Up to this instant."})
 
     @ma.validates_schema
     def _ordered(self, data, **kwargs):

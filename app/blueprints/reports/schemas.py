@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID
+from app.blueprints.common import MAX_ID, BoundedDate
 from app.models import FileStatus, ReportFormat
 
 MAX_RANGE_DAYS = 366
@@ -20,8 +20,8 @@ class ReportSchema(ma.Schema):
 
 
 class ReportCreateSchema(ma.Schema):
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(
+    date_from = BoundedDate(required=True)
+    date_to = BoundedDate(
         required=True, metadata={"description": f"On or after date_from, at most {MAX_RANGE_DAYS} days later."}
     )
     format = fields.String(required=True, validate=validate.OneOf([str(f) for f in ReportFormat]))

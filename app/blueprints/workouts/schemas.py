@@ -3,7 +3,7 @@ from datetime import date
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID
+from app.blueprints.common import MAX_ID, BoundedDate
 from app.blueprints.exercises.schemas import ExerciseBriefSchema, not_blank
 from app.models import Intensity, TrainingType
 
@@ -63,7 +63,7 @@ class WorkoutCreateSchema(ma.Schema):
     title = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
     intensity = fields.String(load_default=str(Intensity.MEDIUM), validate=INTENSITIES)
     duration_min = fields.Integer(load_default=45, validate=validate.Range(min=1, max=1440))
-    date = fields.Date(
+    date = BoundedDate(
         validate=validate.Range(min=EARLIEST),
         metadata={"description": "Defaults to today in your timezone; never in the future."},
     )
@@ -87,7 +87,7 @@ class WorkoutCreateSchema(ma.Schema):
 class WorkoutReplaceSchema(WorkoutCreateSchema):
     """PUT: the whole document; optional fields left out go back to their defaults."""
 
-    date = fields.Date(required=True, validate=validate.Range(min=EARLIEST))
+    date = BoundedDate(required=True, validate=validate.Range(min=EARLIEST))
     exercises = fields.List(
         fields.Nested(WorkoutEntryWriteSchema), required=True, validate=validate.Length(max=MAX_ENTRIES)
     )
@@ -101,8 +101,8 @@ class WorkoutArgsSchema(ma.Schema):
     user_id = fields.Integer(
         validate=ID_RANGE, metadata={"description": "A client of yours (trainers); yourself by default."}
     )
-    date_from = fields.Date(metadata={"description": "On or after this date."})
-    date_to = fields.Date(metadata={"description": "On or before this date."})
+    date_from = BoundedDate(metadata={"description": "On or after this date."})
+    date_to = BoundedDate(metadata={"description": "On or before this date."})
     training_type = fields.String(validate=TRAINING_TYPES)
 
     @ma.validates_schema
