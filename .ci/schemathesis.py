@@ -79,7 +79,7 @@ def main(extra: list[str]) -> int:
             "--checks",
             CHECKS,
             "--phases",
-            "examples,fuzzing",
+            "examples,coverage,fuzzing",
             "--max-examples",
             "20",
             "--seed",
