@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format worker scheduler bench clean
+.PHONY: run test schemathesis lint format worker scheduler bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ tests/js/node_modules: tests/js/package.json tests/js/package-lock.json
 
 test: $(VENV)/.installed-dev tests/js/node_modules  ## Run the whole suite (real PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+schemathesis: $(VENV)/.installed-dev  ## Fuzz a live server against its OpenAPI document (~1-2 min; CI runs it)
+	$(BIN)/python .ci/schemathesis.py $(SCHEMATHESIS_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -10,12 +10,12 @@ from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
+from app.openapi import StrideApi
 from app.transactions import AfterCommitSession
 
 NAMING_CONVENTION = {
@@ -62,10 +62,10 @@ class RedisConnection:
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": AfterCommitSession})
 migrate = Migrate(render_as_batch=True, compare_type=True)
-api = Api()
 jwt = JWTManager()
 cors = CORS()
 # The default limit is read per request, so every app (and every test's app) applies its own setting.
 limiter = Limiter(key_func=get_remote_address, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
+api = StrideApi(limiter=limiter)  # completes the OpenAPI document from the views (app/openapi.py)
 socketio = SocketIO()
 redis_store = RedisConnection()

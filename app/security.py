@@ -105,6 +105,7 @@ def role_required(role: Role) -> Callable:
                 raise Forbidden(f"This needs the {role} role.")
             return view(*args, **kwargs)
 
+        wrapper.required_role = role  # read by app/openapi.py: the operation needs a bearer token
         return wrapper
 
     return decorator

@@ -278,6 +278,16 @@ def test_patch_refuses_a_future_date_and_unknown_fields(client, auth_headers, cr
     assert sneaky.status_code == 422 and "user_id" in sneaky.json["errors"]["json"]
 
 
+def test_patch_entries_are_whole_entries(client, auth_headers, create):
+    """PATCH makes the workout's fields optional, not each entry's: an entry without its exercise is a 422."""
+    url = f"{URL}{create().json['id']}/"
+
+    response = client.patch(url, json={"exercises": [{"sets": 3, "reps": 10}]}, headers=auth_headers)
+
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["exercises"]["0"]["exercise_id"]
+
+
 def test_delete_removes_the_workout_and_its_entries(client, auth_headers, create, app):
     url = f"{URL}{create().json['id']}/"
 

@@ -23,8 +23,6 @@ from app.extensions import limiter
 from app.security import client_info, login_required, refuse_if_authenticated
 from app.services import auth, jwks
 
-PUBLIC = [{}]  # OpenAPI: no credentials needed
-
 
 def _limit(name: str):
     return lambda: current_app.config[name]
@@ -57,7 +55,6 @@ def token_response(user, pair) -> dict:
 
 @blp.route("/register/")
 class RegisterView(MethodView):
-    @blp.doc(security=PUBLIC)
     @limiter.limit(_limit("RATELIMIT_REGISTER"))
     @blp.arguments(RegisterSchema)
     @blp.response(201, TokenPairSchema)
@@ -71,7 +68,6 @@ class RegisterView(MethodView):
 
 @blp.route("/login/")
 class LoginView(MethodView):
-    @blp.doc(security=PUBLIC)
     @limiter.limit(_limit("RATELIMIT_LOGIN"))
     @limiter.limit(
         _limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=login_account_key, deduct_when=lambda r: r.status_code == 401
@@ -139,7 +135,6 @@ class SessionByIdView(MethodView):
 
 @blp.route("/password-reset/")
 class PasswordResetView(MethodView):
-    @blp.doc(security=PUBLIC)
     @limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"))
     @limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"), key_func=reset_account_key)
     @blp.arguments(PasswordResetRequestSchema)
@@ -152,7 +147,6 @@ class PasswordResetView(MethodView):
 
 @blp.route("/password-reset/confirm/")
 class PasswordResetConfirmView(MethodView):
-    @blp.doc(security=PUBLIC)
     @limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"))
     @blp.arguments(PasswordResetConfirmSchema)
     @blp.response(200, MessageSchema)
@@ -189,7 +183,6 @@ class VerifyEmailView(MethodView):
 
 @blp.route("/verify-email/confirm/")
 class VerifyEmailConfirmView(MethodView):
-    @blp.doc(security=PUBLIC)
     @limiter.limit(_limit("RATELIMIT_VERIFICATION"))
     @blp.arguments(TokenConfirmSchema)
     @blp.response(200, UserSchema)
@@ -200,7 +193,6 @@ class VerifyEmailConfirmView(MethodView):
 
 @wellknown.route("/.well-known/jwks.json")
 class JWKSView(MethodView):
-    @wellknown.doc(security=PUBLIC)
     @wellknown.response(200, JWKSetSchema)
     def get(self):
         """Publish the public key that verifies RS256 tokens (empty with HS256)."""

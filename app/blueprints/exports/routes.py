@@ -5,6 +5,7 @@ from app.blueprints.common import SQLPage
 from app.blueprints.exports import blp
 from app.blueprints.exports.schemas import ExportSchema
 from app.blueprints.reports.routes import send_download
+from app.openapi import file_responses
 from app.security import login_required
 from app.services import exports
 
@@ -39,7 +40,7 @@ class ExportByIdView(MethodView):
 class ExportDownloadView(MethodView):
     decorators = [login_required]
 
-    @blp.doc(responses={"200": {"description": "A zip of JSON and CSV files."}})
+    @blp.doc(responses=file_responses("A zip of JSON and CSV files.", "application/zip"))
     @blp.alt_response(409, description="The export is not done yet.")
     def get(self, export_id):
         """Download a finished export as a zip."""

@@ -20,6 +20,12 @@ def validate_price(value: Decimal) -> None:
         raise ma.ValidationError("At most two decimal places.")
 
 
+def price_field(description: str = "Exact, as a decimal string: `19.99`.", **kwargs) -> fields.Decimal:
+    """A price answered as a JSON string with two decimals (a float would not be exact), and documented so."""
+    metadata = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "example": "19.99", "description": description}
+    return fields.Decimal(as_string=True, places=2, metadata=metadata, **kwargs)
+
+
 def validate_currency(value: str) -> None:
     if not re.fullmatch(r"[A-Z]{3}", value):
         raise ma.ValidationError("An ISO 4217 code: three capital letters, for example EUR.")
@@ -28,7 +34,7 @@ def validate_currency(value: str) -> None:
 class TierSchema(ma.Schema):
     id = fields.Integer()
     access_level = fields.String()
-    price = fields.Decimal(as_string=True, places=2, metadata={"description": "Exact, as a string: `19.99`."})
+    price = price_field()
     currency = fields.String(metadata={"description": "ISO 4217 code, e.g. `EUR`."})
     description = fields.String(allow_none=True)
     is_active = fields.Boolean(metadata={"description": "False once withdrawn: it can no longer be assigned."})
@@ -39,7 +45,14 @@ class TierSchema(ma.Schema):
 class TierCreateSchema(ma.Schema):
     access_level = fields.String(required=True, validate=ACCESS_LEVELS)
     price = fields.Decimal(
-        required=True, validate=validate_price, metadata={"description": "A string or number, ≥ 0, ≤ 2 decimals."}
+        required=True,
+        validate=validate_price,
+        metadata={
+            "type": "string",
+            "pattern": r"^[0-9]+(\.[0-9]+)?$",
+            "example": "19.99",
+            "description": "A decimal string, ≥ 0 and < 1000000, at most two decimals (a JSON number is accepted too).",
+        },
     )
     currency = fields.String(
         validate=validate_currency,
@@ -82,13 +95,11 @@ class MembershipChangeSchema(ma.Schema):
     changed_at = fields.AwareDateTime()
     from_tier_id = fields.Integer(allow_none=True)
     from_access_level = fields.String(allow_none=True)
-    from_price = fields.Decimal(as_string=True, places=2, allow_none=True)
+    from_price = price_field(allow_none=True)
     from_currency = fields.String(allow_none=True)
     from_client_status = fields.String(allow_none=True)
     to_tier_id = fields.Integer(allow_none=True)
     to_access_level = fields.String(allow_none=True)
-    to_price = fields.Decimal(
-        as_string=True, places=2, allow_none=True, metadata={"description": "The tier's price at the time."}
-    )
+    to_price = price_field("The tier's price at the time, as a decimal string.", allow_none=True)
     to_currency = fields.String(allow_none=True)
     to_client_status = fields.String()

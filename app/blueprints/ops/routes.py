@@ -1,9 +1,10 @@
 from flask.views import MethodView
 
 from app.blueprints.ops import blp
-from app.blueprints.ops.schemas import HealthSchema, ReadinessSchema
+from app.blueprints.ops.schemas import HealthSchema, NotReadySchema, ReadinessSchema
 from app.errors import ServiceUnavailable
 from app.extensions import limiter
+from app.openapi import needs_no_services
 from app.services import ops
 
 
@@ -11,6 +12,7 @@ from app.services import ops
 class HealthView(MethodView):
     decorators = [limiter.exempt]  # probes from load balancers are never throttled
 
+    @needs_no_services
     @blp.response(200, HealthSchema)
     def get(self):
         """Answer 200 while the process is alive."""
@@ -22,7 +24,9 @@ class ReadyView(MethodView):
     decorators = [limiter.exempt]
 
     @blp.response(200, ReadinessSchema)
-    @blp.alt_response(503, description="A dependency is down; `message` names it and `checks` says which.")
+    @blp.alt_response(
+        503, schema=NotReadySchema, description="A dependency is down; `message` names it and `checks` says which."
+    )
     def get(self):
         """Answer 200 when the database and Redis are reachable, 503 naming what is down."""
         checks = ops.readiness()

@@ -7,6 +7,7 @@ from flask_jwt_extended import current_user
 from app.blueprints.common import SQLPage
 from app.blueprints.reports import blp
 from app.blueprints.reports.schemas import ReportCreateSchema, ReportSchema
+from app.openapi import file_responses
 from app.security import login_required
 from app.services import reports
 
@@ -48,7 +49,7 @@ class ReportByIdView(MethodView):
 class ReportDownloadView(MethodView):
     decorators = [login_required]
 
-    @blp.doc(responses={"200": {"description": "The file (text/csv, text/html or application/pdf)."}})
+    @blp.doc(responses=file_responses("The report, in its format.", "text/csv", "text/html", "application/pdf"))
     @blp.alt_response(409, description="The report is not done yet.")
     def get(self, report_id):
         """Download a finished report as a file."""

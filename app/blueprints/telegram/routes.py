@@ -30,7 +30,6 @@ class TelegramLinkView(MethodView):
 class TelegramWebhookView(MethodView):
     decorators = [limiter.exempt]
 
-    @blp.doc(security=[{}])
     @blp.arguments(UpdateSchema)
     @blp.response(200, WebhookResultSchema)
     def post(self, update, secret):

@@ -47,7 +47,7 @@ class WorkoutByIdView(MethodView):
         """Replace a workout and its whole list of exercise entries."""
         return workouts.update_workout(current_user, workout_id, data)
 
-    @blp.arguments(WorkoutPatchSchema(partial=True))
+    @blp.arguments(WorkoutPatchSchema)
     @blp.response(200, WorkoutSchema)
     def patch(self, data, workout_id):
         """Change some of a workout's fields; `exercises`, if given, replaces the list."""

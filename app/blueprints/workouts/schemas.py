@@ -94,7 +94,11 @@ class WorkoutReplaceSchema(WorkoutCreateSchema):
 
 
 class WorkoutPatchSchema(WorkoutReplaceSchema):
-    """PATCH: any subset of the fields (used with partial=True); `exercises`, if given, replaces the list."""
+    """PATCH: any subset of the fields; `exercises`, if given, replaces the list with whole entries."""
+
+    def __init__(self, **kwargs):
+        # Only the top-level fields are optional: marshmallow would carry partial=True into every entry too.
+        super().__init__(partial=tuple(self._declared_fields), **kwargs)
 
 
 class WorkoutArgsSchema(ma.Schema):
