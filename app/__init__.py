@@ -91,7 +91,8 @@ def _configure_limiter_storage(app: Flask) -> None:
 def _spec_kwargs() -> dict:
     return {
         "info": {
-            "description": "Stride: goals, body metrics, habits, workouts, training plans, memberships and reports. Every error answers "
+            "description": "Stride: goals, body metrics, habits, workouts, training plans, memberships and reports. "
+            "Every error answers "
             "`{code, status, message, errors?}`; `errors` names each bad field by location (json, query, path)."
         },
         "components": {
