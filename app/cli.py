@@ -4,6 +4,8 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
@@ -30,6 +32,15 @@ goals_cli = AppGroup("goals", help="Fitness goals.")
 habits_cli = AppGroup("habits", help="Habits and their reminders.")
 seed_cli = AppGroup("seed", help="Load starter data.")
 stats_cli = AppGroup("stats", help="Training stats and personal records.")
+
+
+@contextmanager
+def refusals_as_click_errors() -> Iterator[None]:
+    """A service's refusal (unknown user, a rule) ends the command with its message and exit code 1."""
+    try:
+        yield
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
 
 
 @habits_cli.command("remind")
@@ -64,10 +75,8 @@ def seed_exercises() -> None:
 @click.option("--user", "username", help="Only this user (a username); everyone with workouts by default.")
 def stats_rebuild(username: str | None) -> None:
     """Recompute training stats and personal records from the workouts alone (one transaction per user)."""
-    try:
+    with refusals_as_click_errors():
         user_ids = stats.users_to_rebuild(username)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
     with click.progressbar(user_ids, label="Rebuilding stats") as ids:
         count = stats.rebuild(ids)
     click.echo(f"rebuilt the stats of {count} user(s)")
@@ -114,10 +123,8 @@ def users_create(username: str, email: str, role: str, password: str) -> None:
 @click.argument("role", type=ROLES)
 def users_set_role(username: str, role: str) -> None:
     """Give an account a role: user, trainer or admin."""
-    try:
+    with refusals_as_click_errors():
         user = users.set_role(username, Role(role))
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
     click.echo(f"{user.username} is now {user.role}")
 
 
@@ -125,10 +132,8 @@ def users_set_role(username: str, role: str) -> None:
 @click.argument("username")
 def users_deactivate(username: str) -> None:
     """Deactivate an account: it cannot log in and its sessions end."""
-    try:
+    with refusals_as_click_errors():
         user = users.deactivate(username)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
     click.echo(f"{user.username} is deactivated")
 
 
@@ -136,10 +141,8 @@ def users_deactivate(username: str) -> None:
 @click.argument("username")
 def users_activate(username: str) -> None:
     """Let a deactivated account log in again (the sessions it lost stay ended)."""
-    try:
+    with refusals_as_click_errors():
         user = users.activate(username)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
     click.echo(f"{user.username} is active")
 
 

@@ -6,17 +6,14 @@ Chromium, so CI always runs these; they are skipped only where no Chromium is in
 """
 
 import html
-import os
 import re
 import shutil
 import subprocess
-import sys
-import time
 
 import pytest
 import requests
 
-from tests.test_serve import ROOT, free_port
+from tests.servers import embedded_env, flask_serve, free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 needs_chromium = pytest.mark.skipif(
@@ -28,27 +25,8 @@ needs_chromium = pytest.mark.skipif(
 def docs_server(tmp_path_factory):
     """`make run` as a newcomer gets it: embedded, served by `flask serve`."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "STRIDE_ENV")}
-    env.update({"FLASK_APP": "wsgi", "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('docs')}/stride.sqlite"})
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/health", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with flask_serve(embedded_env(tmp_path_factory.mktemp("docs")), port):
+        yield f"http://127.0.0.1:{port}"
 
 
 def operation_summaries(base: str) -> list[str]:
@@ -117,7 +95,7 @@ def test_redoc_lists_every_operation_offline(docs_server, tmp_path):
 
     dom = rendered_text(tmp_path, docs_server + "/api/v1/redoc")
 
-    assert 'data-section-id="tag/auth/paths/~1api~1v1~1login~1/post"' in dom
+    assert 'data-section-id="tag/auth/operation/auth_postLogin"' in dom
     missing = [summary for summary in summaries if summary not in dom]
     assert not missing, f"ReDoc did not render: {missing[:5]}"
 

@@ -15,7 +15,7 @@ import requests
 
 from app.logs import log_format
 from config import ConfigError
-from tests.test_serve import ROOT, free_port
+from tests.servers import ROOT, free_port
 
 
 def root_stream() -> io.StringIO:

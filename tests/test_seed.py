@@ -24,7 +24,7 @@ from app.models import (
     WorkoutExercise,
 )
 from tests.conftest import _clean, bearer, login
-from tests.test_serve import ROOT
+from tests.servers import ROOT
 
 SMALL = ("--users", "4", "--trainers", "1", "--weeks", "3")
 

@@ -1,50 +1,22 @@
 """`make run`'s server: one process serving REST, the OpenAPI document and Socket.IO on one port."""
 
 import os
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 import requests
 from openapi_spec_validator import validate
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import embedded_env, flask_serve, free_port
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The embedded default, as a newcomer gets it: no DATABASE_URL, no REDIS_URL."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "STRIDE_ENV")}
-    env.update({"FLASK_APP": "wsgi", "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('serve')}/stride.sqlite"})
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/health", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    yield base, process
-    process.terminate()
-    process.wait(timeout=10)
+    env = embedded_env(tmp_path_factory.mktemp("serve"))
+    with flask_serve(env, port, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+        yield f"http://127.0.0.1:{port}", process
 
 
 def test_health_answers_200(server):

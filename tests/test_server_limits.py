@@ -1,58 +1,24 @@
 """The servers' own refusals (a request line or headers too large) answer in the one JSON error shape."""
 
 import os
-import socket
-import subprocess
 import sys
-import time
 
 import pytest
 import requests
 from werkzeug.serving import make_server
 
 from app.servers import JsonErrorRequestHandler
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/health", timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise AssertionError(f"{base} did not start")
+from tests.servers import embedded_env, free_port, running
 
 
 @pytest.fixture(scope="module")
 def gunicorn_server(tmp_path_factory):
     """gunicorn as production runs it (its settings from gunicorn.conf.py), on the embedded stores."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "STRIDE_ENV")}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('gunicorn')}/stride.sqlite"
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    process = subprocess.Popen(
-        [gunicorn, "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    command = [gunicorn, "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    with running(command, embedded_env(tmp_path_factory.mktemp("gunicorn")), port):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

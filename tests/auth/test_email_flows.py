@@ -4,7 +4,6 @@ import email
 import hashlib
 import re
 import smtplib
-import socket
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,6 +23,7 @@ from app.models.base import utcnow
 from app.queueing import get_queue
 from tests.conftest import bearer, login
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.servers import free_port
 
 FRONTEND = "https://app.example"
 RESET_LINK = re.compile(r"https://app\.example/reset-password\?token=([A-Za-z0-9_-]+)")
@@ -64,12 +64,6 @@ class Inbox:
         assert received.rcpt_tos == [to]
         assert received.message["To"] == to
         return received
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ restarted on the same port, and the same processes carry on (the worker runs a j
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +13,11 @@ from rq import cron_scheduler_registry
 from rq.worker import Worker
 
 from app.jobs.runtime import CRON_HEARTBEAT
+from tests.servers import ROOT, free_port
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REDIS_SERVER = shutil.which("redis-server")
 
 pytestmark = pytest.mark.skipif(not REDIS_SERVER, reason="needs the redis-server binary (CI has it)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate, timeout: float) -> bool:

@@ -5,7 +5,6 @@ python-socketio client on `/notifications` that records what it receives, with e
 """
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -17,18 +16,14 @@ import pytest
 import requests
 import socketio
 
+from tests.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 NAMESPACE = "/notifications"
 WAIT = 10.0  # seconds any single expected event may take
 PASSWORD = "correct-horse-battery"
 JWT_SECRET = "stride-live-tests-jwt-secret-0123456789abcdef"  # known, so a test can sign an expired token
 FRONTEND = "http://localhost:3000"  # the one CORS origin the test servers accept, as a browser SPA would send it
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def embedded_env(database_path: Path) -> dict[str, str]:
