@@ -83,6 +83,12 @@ def ping(env: dict) -> subprocess.CompletedProcess:
     )
 
 
+def logs_of(folder, *processes: subprocess.Popen) -> str:
+    """What the processes said, and whether they still run, for a failed assertion's message."""
+    states = ", ".join(f"pid {p.pid}: {'running' if p.poll() is None else f'exited {p.returncode}'}" for p in processes)
+    return states + "\n" + (folder / "worker.log").read_text() + (folder / "scheduler.log").read_text()
+
+
 def test_worker_and_scheduler_reconnect_after_redis_restarts(throwaway_redis, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "REDIS_", "DATABASE_"))}
     env.update(
@@ -98,8 +104,9 @@ def test_worker_and_scheduler_reconnect_after_redis_restarts(throwaway_redis, tm
     scheduler = start(["scheduler"], env, tmp_path / "scheduler.log")
     try:
         client = throwaway_redis.client()
-        assert wait_for(lambda: any(w.pid == worker.pid for w in Worker.all(connection=client)), 45)
-        assert wait_for(lambda: cron_scheduler_registry.get_keys(client), 45)
+        registered = wait_for(lambda: any(w.pid == worker.pid for w in Worker.all(connection=client)), 60)
+        assert registered, logs_of(tmp_path, worker, scheduler)
+        assert wait_for(lambda: cron_scheduler_registry.get_keys(client), 60), logs_of(tmp_path, worker, scheduler)
 
         throwaway_redis.kill()
         time.sleep(CRON_HEARTBEAT + 1)  # both notice: the worker's dequeue and the scheduler's heartbeat fail
