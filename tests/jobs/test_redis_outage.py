@@ -121,7 +121,8 @@ def test_worker_and_scheduler_reconnect_after_redis_restarts(throwaway_redis, tm
         assert wait_for(lambda: any(f":{scheduler.pid}:" in k for k in cron_scheduler_registry.get_keys(client)), 15)
         logs = (tmp_path / "worker.log").read_text() + (tmp_path / "scheduler.log").read_text()
         assert "scheduler: Redis unreachable" in logs and "rq scheduler: Redis unreachable" in logs, logs
-        assert "quitting" not in logs, logs
+        if "quitting" in logs:  # RQ's own loop gave up (Redis dropped mid-check): ours started it again
+            assert "the work loop quit on an error; starting it again" in logs, logs
     finally:
         for process in (worker, scheduler):
             process.terminate()
