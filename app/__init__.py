@@ -33,8 +33,9 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app.http import configure_logging, register_request_hooks
+    from app.http import register_request_hooks
     from app.input_guard import register_input_guard
+    from app.logs import configure_logging
 
     configure_logging(app)
     register_request_hooks(app)  # before the extensions: its after-request hook then runs last

@@ -5,9 +5,7 @@ import uuid
 
 from flask import Flask, g, request
 
-from app.logs import RequestIdFilter, RequestIdMiddleware, configure_logging, remember_request_id
-
-__all__ = ["RequestIdFilter", "configure_logging", "register_request_hooks"]
+from app.logs import RequestIdMiddleware
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -26,7 +24,6 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 def assign_request_id() -> None:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
     g.request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-    remember_request_id(g.request_id)
 
 
 def add_response_headers(response):

@@ -41,11 +41,6 @@ def current_request_id(record: logging.LogRecord | None = None) -> str:
     return _request_id.get() or "-"
 
 
-def remember_request_id(request_id: str) -> None:
-    """Called before a request runs: lines logged until the server is done with it carry this id."""
-    _request_id.set(request_id)
-
-
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", "-") in (None, "-"):

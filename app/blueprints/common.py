@@ -9,8 +9,8 @@ from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
+from app.models.base import MAX_ID
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist and must not reach the database
 # Dates a client may send: far enough from years 1 and 9999 that a day, a week or a timezone either side
 # (date arithmetic in services and queries) can never overflow.
 EARLIEST_DATE = date(1900, 1, 1)

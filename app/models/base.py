@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, TypeDecorator
 
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one cannot exist and must not reach the database
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -38,6 +38,7 @@ from app.models import (
 )
 from app.queueing import enqueue
 from app.services import memberships, notifications, stats
+from app.services.reconcile import job_id_for
 from app.services.report_render import write_csv
 from app.services.reports import MIMETYPES, Download, job_retry, read_finished, run_tracked
 from app.services.storage import storage_for
@@ -71,7 +72,7 @@ def request_export(user: User) -> DataExport:
     export = DataExport(user_id=user.id, status=FileStatus.QUEUED)
     db.session.add(export)
     db.session.flush()
-    enqueue("app.jobs.exports.build_export", export.id, retry=job_retry(), job_id=f"export-{export.id}")
+    enqueue("app.jobs.exports.build_export", export.id, retry=job_retry(), job_id=job_id_for(DataExport, export.id))
     db.session.commit()
     return export
 

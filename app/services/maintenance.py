@@ -15,7 +15,6 @@ log = logging.getLogger(__name__)
 Pruner = Callable[[datetime], int]
 PRUNERS: dict[str, Pruner] = {"auth": auth.prune, "habit_reminders": habits.prune}
 """Each domain's function that deletes its expired rows in set-based statements and returns the count."""
-LAST_RUN_KEY = "stride:jobs:last_run:{}"
 LAST_OUTCOME_KEY = "stride:jobs:last_outcome:{}"
 PING_KEY = "stride:jobs:ping:{}"
 
@@ -33,17 +32,15 @@ def record_run(job_name: str, started: datetime, seconds: float, *, ok: bool, ou
     outcome_text = json.dumps(outcome, default=str)[:500]
     record = {"at": started.isoformat(), "ok": ok, "seconds": round(seconds, 3), "outcome": outcome_text}
     try:
-        with redis_store.client.pipeline() as pipe:
-            pipe.set(LAST_RUN_KEY.format(job_name), started.isoformat())
-            pipe.set(LAST_OUTCOME_KEY.format(job_name), json.dumps(record))
-            pipe.execute()
+        redis_store.client.set(LAST_OUTCOME_KEY.format(job_name), json.dumps(record))
     except RedisError as error:
         log.warning("could not record the run of %s: %s", job_name, error)
 
 
 def last_run(job_name: str) -> str | None:
-    value = redis_store.client.get(LAST_RUN_KEY.format(job_name))
-    return value.decode() if value else None
+    """When the job's last run started (ISO 8601), or None."""
+    record = last_outcome(job_name)
+    return record["at"] if record else None
 
 
 def last_outcome(job_name: str) -> dict | None:

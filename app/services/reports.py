@@ -19,6 +19,7 @@ from app.models import BodyMetric, FileStatus, Report, User, Workout, WorkoutExe
 from app.models.base import utcnow
 from app.queueing import DEFAULT_RETRY, enqueue
 from app.services import coaching
+from app.services.reconcile import job_id_for
 from app.services.report_render import RENDERERS, ReportData
 from app.services.storage import storage_for
 
@@ -58,7 +59,7 @@ def request_report(requester: User, data: dict) -> Report:
     )
     db.session.add(report)
     db.session.flush()
-    enqueue("app.jobs.reports.render_report", report.id, retry=job_retry(), job_id=f"report-{report.id}")
+    enqueue("app.jobs.reports.render_report", report.id, retry=job_retry(), job_id=job_id_for(Report, report.id))
     db.session.commit()
     return report
 

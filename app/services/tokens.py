@@ -14,11 +14,11 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from app.errors import Unauthorized
 from app.extensions import db, redis_store
 from app.models import AuthSession, User
+from app.models.base import MAX_ID
 
 REVOKED_SESSION = "stride:auth:revoked-session:{}"
 REVOKED_TOKEN = "stride:auth:revoked-token:{}"
 USED_REFRESH = "stride:auth:used-refresh:{}"
-MAX_USER_ID = 2**31 - 1  # the users.id column
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # auth_sessions.id is a String(32)
 
 
@@ -87,7 +87,7 @@ def subject_id(payload: dict) -> int | None:
     sub = payload.get("sub")
     if not (isinstance(sub, str) and sub.isascii() and sub.isdigit() and len(sub) <= 10):
         return None
-    return int(sub) if 1 <= int(sub) <= MAX_USER_ID else None
+    return int(sub) if 1 <= int(sub) <= MAX_ID else None
 
 
 def has_sane_claims(payload: dict) -> bool:

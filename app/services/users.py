@@ -1,6 +1,6 @@
 """People: one's own profile, finding others, and administering accounts."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
@@ -82,14 +82,18 @@ def can_see_profile(viewer: User, user: User) -> bool:
 # --- administration -----------------------------------------------------------------------------------------
 
 
-def admin_list_users(q: str | None, role: str | None, include_inactive: bool):
-    query = select(User) if include_inactive else visible_users()
+def _accounts_matching(query: Select, q: str | None, role: str | None) -> Select:
+    """Narrow an account query to text in the username or email, and to a role."""
     if q:
         pattern = f"%{_escape_like(q.strip().lower())}%"
         query = query.where(or_(User.username.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
     if role:
         query = query.where(User.role == role)
-    return query.order_by(User.id)
+    return query
+
+
+def admin_list_users(q: str | None, role: str | None, include_inactive: bool):
+    return _accounts_matching(select(User) if include_inactive else visible_users(), q, role).order_by(User.id)
 
 
 def admin_get_user(user_id: int) -> User:
@@ -127,14 +131,9 @@ def find_accounts(
 ) -> tuple[list[User], int]:
     """Accounts not deleted, oldest first (operators): by role, active or deactivated, and text in the username
     or email. The first `limit` of them, and how many match in all."""
-    query = select(User).where(User.deleted_at.is_(None))
-    if role:
-        query = query.where(User.role == role)
+    query = _accounts_matching(select(User).where(User.deleted_at.is_(None)), q, role)
     if is_active is not None:
         query = query.where(User.deactivated_at.is_(None) if is_active else User.deactivated_at.is_not(None))
-    if q:
-        pattern = f"%{_escape_like(q.strip().lower())}%"
-        query = query.where(or_(User.username.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return list(db.session.scalars(query.order_by(User.id).limit(limit))), total
 
