@@ -23,8 +23,9 @@ class UserFactory(BaseFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     role = Role.USER
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Names follow the username, never random: searches by name must not match a stranger by chance.
+    first_name = factory.LazyAttribute(lambda user: user.username.capitalize())
+    last_name = "Tester"
     password_hash = ""
 
     @factory.post_generation
