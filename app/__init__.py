@@ -110,54 +110,19 @@ def _migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.blueprints import (
-        admin,
-        analytics,
-        auth,
-        coaching,
-        exercises,
-        exports,
-        goals,
-        habits,
-        memberships,
-        metrics,
-        notifications,
-        ops,
-        plans,
-        reports,
-        stats,
-        telegram,
-        users,
-        workouts,
-    )
+    """Every domain's blueprints, from the one list in app/blueprints/__init__.py."""
+    from app.blueprints import DOMAINS
     from app.blueprints.common import IdConverter
     from app.extensions import api
     from app.security import register_security
 
     app.url_map.converters["int"] = IdConverter
     register_security(app)
-    api.register_blueprint(ops.blp, url_prefix="")
-    api.register_blueprint(auth.wellknown, url_prefix="")
-    for blueprint in (
-        auth.blp,
-        users.blp,
-        goals.blp,
-        metrics.blp,
-        habits.blp,
-        exercises.blp,
-        workouts.blp,
-        plans.blp,
-        coaching.blp,
-        stats.blp,
-        reports.blp,
-        exports.blp,
-        memberships.blp,
-        analytics.blp,
-        telegram.blp,
-        notifications.blp,
-        admin.blp,
-    ):
-        api.register_blueprint(blueprint, url_prefix="/api/v1")
+    for domain in DOMAINS:
+        package = domain.package
+        for attribute, url_prefix in domain.extra:
+            api.register_blueprint(getattr(package, attribute), url_prefix=url_prefix)
+        api.register_blueprint(package.blp, url_prefix=domain.url_prefix)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -176,4 +141,12 @@ def register_socket_handlers(app: Flask) -> None:
     """Socket.IO namespaces live in each domain's events.py. Flask-SocketIO keeps handlers declared
     before the first init_app for every later app, but gives a handler declared after it only to that
     one server: import them first."""
-    from app.blueprints.notifications import events  # noqa: F401
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from app.blueprints import DOMAINS
+
+    for domain in DOMAINS:
+        events = f"{domain.package.__name__}.events"
+        if find_spec(events) is not None:
+            import_module(events)

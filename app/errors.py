@@ -67,7 +67,7 @@ def error_body(code: int, message: str | None = None, errors: dict | None = None
     return body
 
 
-def handle_http_exception(error: HTTPException):
+def http_error_response(error: HTTPException):
     """flask-smorest's format, but always with a message and keeping werkzeug's headers (Allow, Retry-After)."""
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
@@ -198,5 +198,4 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(InterfaceError, handle_database_down)
     app.logger.addFilter(OutageTracebackFilter())
     app.register_error_handler(InternalServerError, handle_internal_error)
-    # Registered after api.init_app, so it replaces flask-smorest's own HTTPException handler.
-    app.register_error_handler(HTTPException, handle_http_exception)
+    # Every other HTTPException goes to StrideApi.handle_http_exception (app/openapi.py), flask-smorest's hook.

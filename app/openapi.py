@@ -138,6 +138,8 @@ def _is_error(code) -> bool:
 
 
 class StrideApi(Api):
+    """flask-smorest's Api, documenting through `TruthPlugin` and answering errors in Stride's one shape."""
+
     ERROR_SCHEMA = ErrorSchema
 
     def __init__(self, *, limiter: Limiter | None = None, **kwargs):
@@ -148,3 +150,9 @@ class StrideApi(Api):
         spec_kwargs = dict(spec_kwargs or {})
         spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), TruthPlugin(app, self.limiter)]
         super().init_app(app, spec_kwargs=spec_kwargs)
+
+    def handle_http_exception(self, error):
+        """flask-smorest's documented hook for every HTTPException: Stride's shape, werkzeug's headers kept."""
+        from app.errors import http_error_response  # app.errors needs the extensions, which need this module
+
+        return http_error_response(error)
