@@ -45,6 +45,7 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
+    register_jobs()
     return app
 
 
@@ -129,6 +130,13 @@ def register_error_handlers(app: Flask) -> None:
     from app.errors import register_error_handlers as register
 
     register(app)
+
+
+def register_jobs() -> None:
+    """Every job a service enqueues by name must exist: checked here, not when a worker first runs it."""
+    from app.queueing import check_jobs
+
+    check_jobs()
 
 
 def register_commands(app: Flask) -> None:

@@ -20,7 +20,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Role
 from app.models.base import utcnow
-from app.queueing import QUEUES, JobRequest, enqueue_now
+from app.queueing import QUEUES, JobName, JobRequest, enqueue_now
 from app.services import auth, exercises, stats, users
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def notifications_send(usernames: tuple[str, ...], to_all: bool, message: str) -
     if not message.strip() or len(message) > 500:
         raise click.UsageError("--message must be 1 to 500 characters.")
     here = _run_jobs_here_when_embedded()
-    job = enqueue_now(JobRequest("app.jobs.notifications.announce", (message, list(usernames) or None), queue="high"))
+    job = enqueue_now(JobRequest(JobName.ANNOUNCE, (message, list(usernames) or None), queue="high"))
     if here:
         click.echo(f"announced to {job.return_value()} people")
     else:
@@ -285,7 +285,7 @@ def jobs_ping(timeout: int) -> None:
     """Enqueue a job and wait until a worker has run it."""
     token = uuid.uuid4().hex
     here = _run_jobs_here_when_embedded()
-    job = enqueue_now(JobRequest("app.jobs.maintenance.ping", (token,), queue="high", retry=None))
+    job = enqueue_now(JobRequest(JobName.PING, (token,), queue="high", retry=None))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = job.get_status(refresh=True)

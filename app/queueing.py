@@ -1,11 +1,15 @@
 """Background work: named RQ queues, and `enqueue`, which waits for the current transaction to commit.
 
-Services enqueue jobs by dotted name (`"app.jobs.email.send_email"`), so a service never imports a job.
+Services enqueue jobs by name from `JobName` (`enqueue(JobName.SEND_EMAIL, ...)`), so a service never imports a job
+(jobs import services); `check_jobs()` proves at startup that every name is a job, so a misspelt or moved job
+fails when the app is built, not when a worker first runs it.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import import_module
 from typing import Any
 
 from flask import Flask, current_app
@@ -23,6 +27,40 @@ QUEUES = ("high", "default", "low")
 DEFAULT_RETRY = Retry(max=3, interval=[10, 60, 300])
 
 
+class JobName(StrEnum):
+    """Every job enqueued by name, as the dotted path RQ imports in the worker."""
+
+    SEND_EMAIL = "app.jobs.email.send_email"
+    SEND_PASSWORD_RESET = "app.jobs.auth.send_password_reset"
+    SEND_TELEGRAM = "app.jobs.telegram.send_message"
+    RENDER_REPORT = "app.jobs.reports.render_report"
+    BUILD_EXPORT = "app.jobs.exports.build_export"
+    ANNOUNCE = "app.jobs.notifications.announce"
+    PING = "app.jobs.maintenance.ping"
+
+
+def resolve_job(name: str) -> Callable:
+    module, _, function = name.rpartition(".")
+    job = getattr(import_module(module), function, None)
+    if not callable(job):
+        raise LookupError(f"job {name!r} names no function")
+    return job
+
+
+def check_jobs() -> None:
+    """Import every job in `JobName`: a name that resolves to nothing fails here, at startup."""
+    for job in JobName:
+        resolve_job(job.value)
+
+
+def _job_name(func: JobName | Callable) -> str | Callable:
+    if isinstance(func, str):
+        if func not in JobName._value2member_map_:
+            raise ValueError(f"{func!r} is not a job in app.queueing.JobName")
+        return JobName(func).value  # a plain str for RQ to store
+    return func
+
+
 def get_queue(name: str = "default", app: Flask | None = None) -> Queue:
     app = app or current_app._get_current_object()
     if name not in QUEUES:
@@ -37,12 +75,15 @@ def get_queue(name: str = "default", app: Flask | None = None) -> Queue:
 
 @dataclass
 class JobRequest:
-    func: str | Callable
+    func: JobName | Callable
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     queue: str = "default"
     retry: Retry | None = DEFAULT_RETRY
     job_id: str | None = None
+
+    def __post_init__(self) -> None:
+        self.func = _job_name(self.func)
 
 
 def enqueue_now(request: JobRequest, app: Flask | None = None):
@@ -66,7 +107,7 @@ def on_commit(callback: Callable[[], None]) -> None:
 
 
 def enqueue(
-    func: str | Callable,
+    func: JobName | Callable,
     *args,
     queue: str = "default",
     retry: Retry | None = DEFAULT_RETRY,

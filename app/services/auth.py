@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import AuditType, AuthSession, NotificationType, OneTimeToken, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.models.users import password_hasher
-from app.queueing import enqueue, on_commit
+from app.queueing import JobName, enqueue, on_commit
 from app.services import audit, mail, notifications, realtime, tokens
 from app.services.audit import ClientInfo
 from app.services.tokens import TokenPair
@@ -259,7 +259,7 @@ def change_password(user: User, current: str, new: str, current_sid: str | None,
 def request_password_reset(email: str, client: ClientInfo) -> None:
     """Answer at once, whether or not the account exists: a job looks it up and sends the link,
     so neither the answer nor its timing tells who has an account."""
-    enqueue("app.jobs.auth.send_password_reset", email.strip().lower(), client.ip, client.user_agent, queue="high")
+    enqueue(JobName.SEND_PASSWORD_RESET, email.strip().lower(), client.ip, client.user_agent, queue="high")
     db.session.commit()
 
 

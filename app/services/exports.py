@@ -36,7 +36,7 @@ from app.models import (
     Workout,
     WorkoutExercise,
 )
-from app.queueing import enqueue
+from app.queueing import JobName, enqueue
 from app.services import memberships, notifications, stats
 from app.services.reconcile import job_id_for
 from app.services.report_render import write_csv
@@ -72,7 +72,7 @@ def request_export(user: User) -> DataExport:
     export = DataExport(user_id=user.id, status=FileStatus.QUEUED)
     db.session.add(export)
     db.session.flush()
-    enqueue("app.jobs.exports.build_export", export.id, retry=job_retry(), job_id=job_id_for(DataExport, export.id))
+    enqueue(JobName.BUILD_EXPORT, export.id, retry=job_retry(), job_id=job_id_for(DataExport, export.id))
     db.session.commit()
     return export
 

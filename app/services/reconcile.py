@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.extensions import db, redis_store
 from app.models import DataExport, FileStatus, Report
 from app.models.base import utcnow
-from app.queueing import enqueue, get_queue
+from app.queueing import JobName, enqueue, get_queue
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ COUNTS_KEY = "stride:jobs:reconciled"
 @dataclass(frozen=True)
 class Tracked:
     model: type
-    func: str
+    func: JobName
     prefix: str
     queue: str = "default"
 
@@ -40,8 +40,8 @@ class Tracked:
 
 
 TRACKED = (
-    Tracked(Report, "app.jobs.reports.render_report", "report"),
-    Tracked(DataExport, "app.jobs.exports.build_export", "export"),
+    Tracked(Report, JobName.RENDER_REPORT, "report"),
+    Tracked(DataExport, JobName.BUILD_EXPORT, "export"),
 )
 
 

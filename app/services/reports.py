@@ -17,7 +17,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import BodyMetric, FileStatus, Report, User, Workout, WorkoutExercise
 from app.models.base import utcnow
-from app.queueing import DEFAULT_RETRY, enqueue
+from app.queueing import DEFAULT_RETRY, JobName, enqueue
 from app.services import coaching
 from app.services.reconcile import job_id_for
 from app.services.report_render import RENDERERS, ReportData
@@ -59,7 +59,7 @@ def request_report(requester: User, data: dict) -> Report:
     )
     db.session.add(report)
     db.session.flush()
-    enqueue("app.jobs.reports.render_report", report.id, retry=job_retry(), job_id=job_id_for(Report, report.id))
+    enqueue(JobName.RENDER_REPORT, report.id, retry=job_retry(), job_id=job_id_for(Report, report.id))
     db.session.commit()
     return report
 

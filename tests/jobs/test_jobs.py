@@ -223,3 +223,24 @@ def test_every_periodic_job_records_its_runs():
     assert all(getattr(periodic.func, "records_runs", False) for periodic in PERIODIC_JOBS)
     with pytest.raises(TypeError):
         Periodic(lambda: None, cron="* * * * *")
+
+
+def test_every_named_job_resolves_to_a_function():
+    from app.queueing import JobName, resolve_job
+
+    assert all(callable(resolve_job(job.value)) for job in JobName)
+
+
+def test_a_job_name_outside_the_registry_is_refused_when_enqueued_not_when_run():
+    from app.queueing import JobRequest
+
+    with pytest.raises(ValueError, match="not a job"):
+        JobRequest("app.jobs.maintenance.pnig")
+
+
+def test_a_registry_name_that_names_no_function_fails_the_startup_check(monkeypatch):
+    from app import queueing
+
+    monkeypatch.setattr(queueing, "JobName", queueing.StrEnum("JobName", {"GONE": "app.jobs.maintenance.gone"}))
+    with pytest.raises(LookupError, match="names no function"):
+        queueing.check_jobs()
