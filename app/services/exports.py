@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.errors import NotFound
 from app.extensions import db
+from app.integrations.storage import storage_for
 from app.models import (
     AuditEvent,
     AuthSession,
@@ -41,7 +42,6 @@ from app.services import memberships, notifications, stats
 from app.services.reconcile import job_id_for
 from app.services.report_render import write_csv
 from app.services.reports import MIMETYPES, Download, job_retry, read_finished, run_tracked
-from app.services.storage import storage_for
 
 PROFILE_FIELDS = (
     "id",

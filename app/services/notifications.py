@@ -15,9 +15,9 @@ from sqlalchemy import delete, func, insert, literal, select, text, update
 
 from app.errors import NotFound
 from app.extensions import db
+from app.integrations import mail, realtime, telegram
 from app.models import Channel, Notification, NotificationPreferences, NotificationType, User
 from app.queueing import on_commit
-from app.services import mail, realtime, telegram
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
+from app.integrations.storage import storage_for
 from app.models import BodyMetric, FileStatus, Report, User, Workout, WorkoutExercise
 from app.models.base import utcnow
 from app.queueing import DEFAULT_RETRY, enqueue
 from app.services import coaching
 from app.services.reconcile import job_id_for
 from app.services.report_render import RENDERERS, ReportData
-from app.services.storage import storage_for
 
 log = logging.getLogger(__name__)
 
