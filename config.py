@@ -72,7 +72,7 @@ class Config:
     JOBS_RUN_INLINE = env_bool("JOBS_RUN_INLINE", False)  # tests: run each job at once, in its own app context
     JOB_DEFAULT_TIMEOUT = env_int("JOB_DEFAULT_TIMEOUT", 300)
 
-    # Reports and data exports: rendered files, kept under these folders (see app/services/storage.py)
+    # Reports and data exports: rendered files, kept under these folders (see app/integrations/storage.py)
     REPORTS_DIR = env("REPORTS_DIR", os.path.join(instance_path(), "files", "reports"))
     EXPORTS_DIR = env("EXPORTS_DIR", os.path.join(instance_path(), "files", "exports"))
     REPORT_RETRY_INTERVALS = None  # seconds between a failed render's retries; None: the queue's default backoff

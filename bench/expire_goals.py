@@ -274,7 +274,8 @@ def expire_once(app, now: datetime) -> Run:
     """One `expire_due_goals(now)` in a fresh app context, Socket.IO emits replaced by no-ops; the
     after-commit push is timed on its own and its payloads kept (to replay them with the real emit)."""
     from app.extensions import db
-    from app.services import goals, notifications, realtime
+    from app.integrations import realtime
+    from app.services import goals, notifications
 
     run = Run(expired=0, seconds=0.0, log=StatementLog())
     real_push, real_emit, real_broadcast = notifications._push, realtime.emit_to_user, realtime.broadcast
@@ -308,7 +309,8 @@ def push_with_real_emit(app, payloads: list) -> tuple[float, float]:
     """Replay the after-commit push with the real `socketio.emit` (no message queue, nobody connected:
     every room is empty). Returns (whole push, emits alone)."""
     from app.extensions import db
-    from app.services import notifications, realtime
+    from app.integrations import realtime
+    from app.services import notifications
 
     emit_seconds = 0.0
     real_emit = realtime.emit_to_user

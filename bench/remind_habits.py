@@ -267,7 +267,8 @@ def remind_once(app, now: datetime) -> Pass:
     (`_due_slots`, `_claim`, `notify_each`) and the after-commit push are timed on their own, and the
     pushed payloads kept (to replay them with the real emit)."""
     from app.extensions import db
-    from app.services import habits, notifications, realtime
+    from app.integrations import realtime
+    from app.services import habits, notifications
 
     run = Pass(log=HabitStatementLog())
     real = {

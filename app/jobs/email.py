@@ -1,6 +1,6 @@
 """Email delivery jobs."""
 
-from app.services import mail
+from app.integrations import mail
 
 
 def send_email(email: dict) -> None:

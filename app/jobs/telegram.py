@@ -1,6 +1,6 @@
 """Telegram jobs."""
 
-from app.services import telegram
+from app.integrations import telegram
 
 
 def send_message(chat_id: str, text: str) -> None:

@@ -8,47 +8,14 @@ per-group counts into rates. Days are the ones the data records: a workout's `da
 import math
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, Select, and_, case, distinct, func, or_, select, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import Select, and_, case, distinct, func, or_, select, union_all
 
 from app.extensions import db
+from app.lib.dates import week_start
+from app.lib.sql import utc_date
+from app.lib.sql import week_start as sql_week_start
 from app.models import AuditEvent, AuditType, Goal, Habit, HabitCompletion, Role, TrainerClient, User, Workout
 from app.models.base import utcnow
-
-
-class utc_date(FunctionElement):  # noqa: N801 - reads like the SQL function it renders
-    """The UTC calendar date of a timestamp, on SQLite and PostgreSQL alike."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(utc_date)
-def _utc_date(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)})"  # SQLite stores UTC timestamps as text
-
-
-@compiles(utc_date, "postgresql")
-def _utc_date_pg(element, compiler, **kw):
-    return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-class week_start(FunctionElement):  # noqa: N801
-    """The Monday on or before a date."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(week_start)
-def _week_start(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, '-6 days', 'weekday 1')"
-
-
-@compiles(week_start, "postgresql")
-def _week_start_pg(element, compiler, **kw):
-    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
 def population(viewer: User) -> Select:
@@ -67,12 +34,8 @@ def population(viewer: User) -> Select:
     )
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def _weeks(date_from: date, date_to: date) -> list[date]:
-    first, last = _monday(date_from), _monday(date_to)
+    first, last = week_start(date_from), week_start(date_to)
     return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
 
 
@@ -103,7 +66,7 @@ def active_users(viewer: User, date_from: date, date_to: date) -> dict:
     daily = dict(
         db.session.execute(select(events.c.day, func.count(distinct(events.c.user_id))).group_by(events.c.day)).all()
     )
-    week = week_start(events.c.day)
+    week = sql_week_start(events.c.day)
     weekly = dict(db.session.execute(select(week, func.count(distinct(events.c.user_id))).group_by(week)).all())
     days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
     return {
@@ -117,7 +80,7 @@ def active_users(viewer: User, date_from: date, date_to: date) -> dict:
 
 def workouts_per_week(viewer: User, date_from: date, date_to: date) -> dict:
     """Workouts and minutes per week, and the average session length (`duration_min`)."""
-    week = week_start(Workout.date)
+    week = sql_week_start(Workout.date)
     rows = db.session.execute(
         select(week, func.count(Workout.id), func.sum(Workout.duration_min))
         .where(Workout.user_id.in_(population(viewer)), Workout.date.between(date_from, date_to))

@@ -10,11 +10,12 @@ from sqlalchemy import or_, select, update
 
 from app.errors import Conflict, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
+from app.integrations import mail, realtime
 from app.models import AuditType, AuthSession, NotificationType, OneTimeToken, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.models.users import password_hasher
 from app.queueing import JobName, enqueue, on_commit
-from app.services import audit, mail, notifications, realtime, tokens
+from app.services import audit, notifications, tokens
 from app.services.audit import ClientInfo
 from app.services.tokens import TokenPair
 from app.transactions import lock_for_write

@@ -14,6 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.errors import NotFound
 from app.extensions import db
+from app.integrations.storage import storage_for
+from app.lib.file_jobs import MIMETYPES, Download, job_retry, read_finished, run_tracked
 from app.models import (
     AuditEvent,
     AuthSession,
@@ -40,8 +42,6 @@ from app.queueing import JobName, enqueue
 from app.services import memberships, notifications, stats
 from app.services.reconcile import job_id_for
 from app.services.report_render import write_csv
-from app.services.reports import MIMETYPES, Download, job_retry, read_finished, run_tracked
-from app.services.storage import storage_for
 
 PROFILE_FIELDS = (
     "id",
@@ -92,7 +92,7 @@ def get_export_for(user: User, export_id: int) -> DataExport:
 
 def export_file(user: User, export_id: int) -> Download:
     export = get_export_for(user, export_id)
-    data = read_finished(export, "EXPORTS_DIR", "export")
+    data = read_finished(export, storage_for("EXPORTS_DIR"), "export")
     return Download(data, MIMETYPES["zip"], f"stride-export-{export.created_at:%Y%m%d}.zip")
 
 

@@ -2,12 +2,12 @@
 
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, or_, select, update
 
 from app.errors import NotFound, RuleViolation
 from app.extensions import db
+from app.lib.dates import local_now, local_today
 from app.models import Goal, GoalType, MetricField, NotificationType, User
 from app.models.base import utcnow
 from app.services import notifications
@@ -16,10 +16,6 @@ from app.services.notifications import Draft, Target
 log = logging.getLogger(__name__)
 
 DEFAULT_METRIC = {GoalType.WEIGHT_LOSS: MetricField.WEIGHT_KG, GoalType.MUSCLE_GAIN: MetricField.WEIGHT_KG}
-
-
-def local_today(user: User, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ZoneInfo(user.timezone)).date()
 
 
 def list_goals(user: User, *, active: bool | None, goal_type: str | None):
@@ -90,7 +86,7 @@ def expire_due_goals(now: datetime | None = None) -> int:
     zones = list(db.session.scalars(select(User.timezone).distinct()))
     if not zones:
         return 0
-    today_by_zone = {zone: now.astimezone(ZoneInfo(zone)).date() for zone in zones}
+    today_by_zone = {zone: local_now(zone, now).date() for zone in zones}
     owner_today = (
         select(case(*((User.timezone == zone, day) for zone, day in today_by_zone.items()), else_=None))
         .where(User.id == Goal.user_id)

@@ -3,19 +3,18 @@
 import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
+from app.lib import dates
+from app.lib.sql import insert_ignore
+from app.lib.streaks import current_streak, streaks
 from app.models import Habit, HabitCompletion, HabitReminder, NotificationType, User
 from app.models.base import utcnow
 from app.services import notifications
-from app.services.goals import local_today
 from app.services.notifications import Draft, Target
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ def get_habit_for(user: User, habit_id: int, *, to_change: bool = False) -> Habi
 
 
 def create_habit(user: User, data: dict) -> Habit:
-    data = {"start_date": local_today(user), **data}
+    data = {"start_date": dates.local_today(user), **data}
     habit = Habit(user_id=user.id, **data)
     _check_rules(user, habit, set(data))
     db.session.add(habit)
@@ -112,7 +111,7 @@ def mark_done(user: User, habit_id: int) -> tuple[dict, bool]:
     """Log today's completion (the owner's local date); doing it twice a day records it once.
     Returns `{completion, streaks}` and whether the completion is new."""
     habit = get_habit_for(user, habit_id, to_change=True)
-    today = local_today(user)
+    today = dates.local_today(user)
     completion = db.session.scalar(
         select(HabitCompletion).where(HabitCompletion.habit_id == habit.id, HabitCompletion.done_on == today)
     )
@@ -121,11 +120,11 @@ def mark_done(user: User, habit_id: int) -> tuple[dict, bool]:
         completion = HabitCompletion(habit_id=habit.id, done_on=today, done_at=utcnow())
         db.session.add(completion)
         db.session.commit()
-    return {"completion": completion, "streaks": streaks(user, habit)}, is_new
+    return {"completion": completion, "streaks": _streaks(user, habit)}, is_new
 
 
 def habit_streaks(user: User, habit_id: int) -> dict:
-    return streaks(user, get_habit_for(user, habit_id, to_change=True))
+    return _streaks(user, get_habit_for(user, habit_id, to_change=True))
 
 
 def completions(user: User, habit_id: int):
@@ -133,21 +132,17 @@ def completions(user: User, habit_id: int):
     return select(HabitCompletion).where(HabitCompletion.habit_id == habit.id).order_by(HabitCompletion.done_on.desc())
 
 
-def streaks(user: User, habit: Habit) -> dict:
+def _streaks(user: User, habit: Habit) -> dict:
     """Periods of `periodicity_days` counted from the start date; a streak is a run of periods each with a
     completion. The current streak may end with the previous period while the current one is still open."""
     days = db.session.scalars(select(HabitCompletion.done_on).where(HabitCompletion.habit_id == habit.id)).all()
     done = {(day - habit.start_date).days // habit.periodicity_days for day in days if day >= habit.start_date}
-    longest = run = 0
-    previous = None
-    for period in sorted(done):
-        run = run + 1 if previous is not None and period == previous + 1 else 1
-        longest, previous = max(longest, run), period
-    now = (local_today(user) - habit.start_date).days // habit.periodicity_days
-    current, period = 0, now if now in done else now - 1
-    while period in done:
-        current, period = current + 1, period - 1
-    return {"current_streak": current, "longest_streak": longest, "total_completions": len(days)}
+    now = (dates.local_today(user) - habit.start_date).days // habit.periodicity_days
+    return {
+        "current_streak": current_streak(done, now),
+        "longest_streak": streaks(done).longest,
+        "total_completions": len(days),
+    }
 
 
 # --- reminders ----------------------------------------------------------------------------------------------
@@ -185,7 +180,7 @@ def remind_due_habits(now: datetime | None = None) -> int:
 def _due_slots(now: datetime) -> dict[tuple[int, date], Habit]:
     grace = timedelta(minutes=current_app.config["HABIT_REMINDER_GRACE_MIN"])
     zones = db.session.scalars(select(User.timezone).distinct().join(Habit, Habit.user_id == User.id)).all()
-    local_nows = {zone: now.astimezone(ZoneInfo(zone)) for zone in zones}  # ZoneInfo's own cache holds only 8
+    local_nows = {zone: dates.local_now(zone, now) for zone in zones}  # ZoneInfo's own cache holds only 8
     windows = []
     for zone, local_now in local_nows.items():
         start = local_now - grace
@@ -241,14 +236,12 @@ def _not_done_yet(due: dict[tuple[int, date], Habit]) -> dict[tuple[int, date], 
 def _claim(due: dict[tuple[int, date], Habit]) -> list[tuple[int, date]]:
     """Insert the slots; only the rows this pass inserted come back."""
     rows = [{"habit_id": habit_id, "slot_date": slot, "sent_at": utcnow()} for habit_id, slot in due]
-    dialect_insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     table = HabitReminder.__table__
     claimed = []
     for start in range(0, len(rows), CLAIM_CHUNK):
         statement = (
-            dialect_insert(table)
+            insert_ignore(table, conflict_on=["habit_id", "slot_date"])
             .values(rows[start : start + CLAIM_CHUNK])
-            .on_conflict_do_nothing(index_elements=["habit_id", "slot_date"])
             .returning(table.c.habit_id, table.c.slot_date)
         )
         claimed.extend((row.habit_id, row.slot_date) for row in db.session.execute(statement))

@@ -1,16 +1,17 @@
 """Body metrics, and progress toward a goal measured by them."""
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app.errors import NotFound
 from app.extensions import db
+from app.lib.dates import local_today, start_of_day, week_start
 from app.models import BodyMetric, Goal, User
 from app.models.base import utcnow
-from app.services.goals import get_goal_for, local_today
+from app.services.goals import get_goal_for
 
 TREND_WEEKS = 8
 
@@ -80,7 +81,7 @@ def goal_progress(user: User, goal_id: int) -> dict:
 
 def _value_at_start(goal: Goal, entries: list, zone: ZoneInfo) -> float:
     """The last entry before the start date began (in the owner's timezone), else the first one since."""
-    start_instant = datetime.combine(goal.start_date, time.min, tzinfo=zone)
+    start_instant = start_of_day(goal.start_date, zone)
     before = [value for recorded_at, value in entries if recorded_at < start_instant]
     return before[-1] if before else entries[0][1]
 
@@ -96,11 +97,10 @@ def _percent(start: float, current: float, target: float | None) -> float | None
 
 def _weekly_trend(entries: list, today: date, zone: ZoneInfo) -> list[dict]:
     """The average per ISO week (Monday start) over the last weeks, oldest first."""
-    first_monday = today - timedelta(days=today.weekday(), weeks=TREND_WEEKS - 1)
+    first_monday = week_start(today) - timedelta(weeks=TREND_WEEKS - 1)
     weeks: dict[date, list[float]] = defaultdict(list)
     for recorded_at, value in entries:
-        day = recorded_at.astimezone(zone).date()
-        monday = day - timedelta(days=day.weekday())
+        monday = week_start(recorded_at.astimezone(zone).date())
         if monday >= first_monday:
             weeks[monday].append(value)
     return [{"week_start": monday, "average": round(sum(v) / len(v), 2)} for monday, v in sorted(weeks.items())]

@@ -9,15 +9,16 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, literal, select, text, update
 
 from app.errors import NotFound
 from app.extensions import db
+from app.integrations import mail, realtime, telegram
+from app.lib.dates import local_now
+from app.lib.sql import is_postgresql
 from app.models import Channel, Notification, NotificationPreferences, NotificationType, User
 from app.queueing import on_commit
-from app.services import mail, realtime, telegram
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def _insert_rows(rows: list[dict]) -> list:
     (executemany with RETURNING costs the driver far more than the server); elsewhere, chunked executemany."""
     if not rows:
         return []
-    if db.session.get_bind().dialect.name == "postgresql":
+    if is_postgresql():
         columns = {
             "r": "recipient_id",
             "t": "type",
@@ -180,7 +181,7 @@ class _Recipient:
         """Within the person's quiet hours, in their own time zone (a range may wrap past midnight)."""
         if self.quiet_start is None or self.quiet_end is None:
             return False
-        local = now.astimezone(ZoneInfo(self.user.timezone)).time()
+        local = local_now(self.user.timezone, now).time()
         start, end = self.quiet_start, self.quiet_end
         return start <= local < end if start <= end else local >= start or local < end
 

@@ -17,6 +17,7 @@ from rq.worker import Worker
 from sqlalchemy import select
 
 from app.extensions import db, redis_store
+from app.lib.file_jobs import job_retry
 from app.models import DataExport, FileStatus, Report
 from app.models.base import utcnow
 from app.queueing import JobName, enqueue, get_queue
@@ -51,8 +52,6 @@ def job_id_for(model: type, row_id: int) -> str:
 
 
 def max_attempts() -> int:
-    from app.services.reports import job_retry
-
     return 1 + job_retry().max
 
 
@@ -122,8 +121,6 @@ def pending() -> dict[str, dict[str, int]]:
 
 
 def _intervals() -> list[int]:
-    from app.services.reports import job_retry
-
     return list(job_retry().intervals)
 
 

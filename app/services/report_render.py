@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from flask import render_template
 
+from app.lib.dates import week_start
 from app.models import Report, User, Workout
 
 NO_DATA = "No data in this period"
@@ -134,10 +135,10 @@ def _cell(value) -> str:
 
 def weekly_volume(workouts: list[Workout], date_from: date, date_to: date) -> list[tuple[date, float]]:
     """Training volume (kg) per week, Monday to Sunday, every week of the range, empty ones as zero."""
-    first = date_from - timedelta(days=date_from.weekday())
+    first = week_start(date_from)
     weeks = {first + timedelta(weeks=n): 0.0 for n in range((date_to - first).days // 7 + 1)}
     for workout in workouts:
-        weeks[workout.date - timedelta(days=workout.date.weekday())] += workout.volume_kg
+        weeks[week_start(workout.date)] += workout.volume_kg
     return list(weeks.items())
 
 

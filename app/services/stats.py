@@ -8,17 +8,18 @@ same rules; the tests hold the two to equality.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import BigInteger, Select, cast, exists, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 
 from app.errors import NotFound
 from app.extensions import db
+from app.lib.dates import local_week_start, week_start
+from app.lib.sql import insert_ignore
+from app.lib.streaks import streaks
 from app.models import Exercise, PersonalRecord, User, UserStats, Workout, WorkoutExercise
 from app.services import coaching
-from app.services.goals import local_today
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,7 @@ NOTHING = Contribution()
 def lock(user_id: int) -> UserStats:
     """The user's stats row, created when missing and locked until the commit. Every workout change of one
     user takes it first, so changes take turns and each recomputation sees the changes committed before it."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    db.session.execute(insert(UserStats).values(user_id=user_id).on_conflict_do_nothing(index_elements=["user_id"]))
+    db.session.execute(insert_ignore(UserStats, conflict_on=["user_id"]).values(user_id=user_id))
     locked = select(UserStats).where(UserStats.user_id == user_id).with_for_update()
     return db.session.scalars(locked.execution_options(populate_existing=True)).one()
 
@@ -104,24 +104,11 @@ def _entry_volume():
     return cast(WorkoutExercise.sets, BigInteger) * WorkoutExercise.reps * WorkoutExercise.extra_weight_g
 
 
-def week_of(day: date) -> date:
-    """The Monday that starts the ISO week of `day`."""
-    return day - timedelta(days=day.weekday())
-
-
-def streaks(dates: Iterable[date]) -> tuple[date | None, int, int]:
-    """(last week with a workout, length of the run of consecutive weeks ending there, longest run)."""
-    weeks = sorted({week_of(day) for day in dates})
-    run = longest = 0
-    for previous, week in zip([None, *weeks], weeks, strict=False):
-        run = run + 1 if previous is not None and week - previous == timedelta(weeks=1) else 1
-        longest = max(longest, run)
-    return (weeks[-1] if weeks else None), run, longest
-
-
 def _set_streaks(stats: UserStats) -> None:
+    """Runs of consecutive ISO weeks with at least one workout."""
     dates = db.session.scalars(select(Workout.date).where(Workout.user_id == stats.user_id).distinct())
-    stats.last_active_week, stats.last_run_weeks, stats.longest_streak_weeks = streaks(dates)
+    weeks = streaks((week_start(day) for day in dates), step=timedelta(weeks=1))
+    stats.last_active_week, stats.last_run_weeks, stats.longest_streak_weeks = weeks.last, weeks.last_run, weeks.longest
 
 
 def _refresh_records(user_id: int, exercise_ids: set[int] | None) -> None:
@@ -190,7 +177,7 @@ def stats_for(viewer: User, user_id: int | None = None) -> dict:
         "total_exercises": stats.total_exercises,
         "total_minutes": stats.total_minutes,
         "total_volume_kg": stats.total_volume_kg,
-        "current_streak_weeks": stats.current_streak_weeks(week_of(local_today(owner))),
+        "current_streak_weeks": stats.current_streak_weeks(local_week_start(owner)),
         "longest_streak_weeks": stats.longest_streak_weeks,
         "last_active_week": stats.last_active_week,
     }

@@ -1,53 +1,21 @@
-"""Telegram: the Bot API's sendMessage, and linking a person's chat with a one-time code.
-
-Messages leave from an RQ job (`app.jobs.telegram.send_message`): a timeout or an error from Telegram
-raises, the job is retried with backoff, and other messages are unaffected.
-"""
+"""Telegram: linking a person's chat with a one-time code sent to the bot (messages go through
+`app.integrations.telegram`)."""
 
 import hmac
-import logging
 import re
 import secrets
 
-import requests
 from flask import current_app
 from sqlalchemy import select
 
 from app.errors import NotFound, ServiceUnavailable
 from app.extensions import db, redis_store
+from app.integrations.telegram import send_after_commit
 from app.models import User
-from app.queueing import enqueue
-
-log = logging.getLogger(__name__)
 
 LINK_CODE = "stride:telegram:link:{}"
 LINK_TTL = 10 * 60
 _CODE_IN_TEXT = re.compile(r"(?:/start\s+)?([A-Z0-9]{8})\b")
-
-
-class TelegramError(RuntimeError):
-    """Telegram did not accept a message (network failure, timeout or an error answer)."""
-
-
-def send_message(chat_id: str, text: str) -> None:
-    config = current_app.config
-    token = config["TELEGRAM_BOT_TOKEN"]
-    if not token:
-        raise TelegramError("TELEGRAM_BOT_TOKEN is not set")
-    url = f"{config['TELEGRAM_API_URL'].rstrip('/')}/bot{token}/sendMessage"
-    try:
-        response = requests.post(url, json={"chat_id": chat_id, "text": text}, timeout=config["TELEGRAM_TIMEOUT"])
-    except requests.RequestException as exc:
-        log.warning("telegram: sending to chat %s failed: %s", chat_id, type(exc).__name__)
-        raise TelegramError(f"request failed: {type(exc).__name__}") from exc
-    body = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
-    if response.status_code != 200 or not body.get("ok"):
-        log.warning("telegram: chat %s answered %s %s", chat_id, response.status_code, body.get("description"))
-        raise TelegramError(f"Telegram answered {response.status_code}: {body.get('description', '')}")
-
-
-def send_after_commit(chat_id: str, text: str) -> None:
-    enqueue("app.jobs.telegram.send_message", chat_id, text, queue="high")
 
 
 def start_link(user: User) -> dict:

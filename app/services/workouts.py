@@ -8,9 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
+from app.lib.dates import local_today
 from app.models import Exercise, PlanWorkout, User, Workout, WorkoutExercise
 from app.services import coaching, stats
-from app.services.goals import local_today
 from app.services.stats import NOTHING, Contribution
 
 

@@ -32,11 +32,11 @@ def ask_for_reset(app) -> None:
 
 def test_console_email_logs_the_reset_link_whole(app_factory, caplog):
     app = app_factory(MAIL_BACKEND="console", FRONTEND_URL=FRONTEND)
-    caplog.set_level(logging.WARNING, logger="app.services.mail")
+    caplog.set_level(logging.WARNING, logger="app.integrations.mail")
 
     ask_for_reset(app)
 
-    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "app.services.mail")
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "app.integrations.mail")
     assert "Subject: Reset your Stride password" in logged
     request_reset_and_use_link(app, logged)
 

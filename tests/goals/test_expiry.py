@@ -121,7 +121,7 @@ def test_the_operator_command_and_the_job_expire_goals(app, world):
 
 def test_an_expired_goal_is_notified_live_to_its_owner(app, client, tokens, user):
     from app.extensions import socketio
-    from app.services.realtime import NOTIFICATIONS
+    from app.integrations.realtime import NOTIFICATIONS
 
     with app.app_context():
         db.session.add(Goal(user_id=user, goal_type="strength", start_date=date(2026, 1, 1), end_date=date(2026, 2, 1)))

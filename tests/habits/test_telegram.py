@@ -4,10 +4,10 @@ import pytest
 from rq.job import JobStatus
 
 from app.extensions import db
+from app.integrations import telegram
 from app.jobs.runtime import ThreadWorker, build_worker
 from app.models import User
 from app.queueing import get_queue
-from app.services import telegram
 from tests.conftest import bearer
 from tests.habits.telegram_standin import BotAPI
 

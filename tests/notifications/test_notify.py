@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
+from app.integrations import realtime
 from app.models import Notification, NotificationPreferences, NotificationType, User
 from app.models.base import utcnow
 from app.queueing import on_commit
-from app.services import notifications, realtime
+from app.services import notifications
 from app.services.notifications import _Recipient
 
 

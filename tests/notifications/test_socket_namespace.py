@@ -3,9 +3,9 @@
 import pytest
 
 from app.extensions import db, socketio
+from app.integrations.realtime import NOTIFICATIONS
 from app.models import NotificationType
 from app.services import notifications
-from app.services.realtime import NOTIFICATIONS
 from tests.conftest import bearer, login
 from tests.factories import DEFAULT_PASSWORD
 

@@ -4,7 +4,7 @@ the access cookie of cookie-mode SPAs (only from an admitted origin), and nothin
 import pytest
 
 from app.extensions import socketio
-from app.services.realtime import NOTIFICATIONS
+from app.integrations.realtime import NOTIFICATIONS
 from tests.conftest import login
 from tests.factories import DEFAULT_PASSWORD
 

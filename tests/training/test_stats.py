@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from app.extensions import db
+from app.lib.dates import week_start as week_of
 from app.models import PersonalRecord, PlanWorkout, User, UserStats, Workout, WorkoutExercise
 from app.services import stats, workouts
-from app.services.stats import week_of
 from tests.training.conftest import TODAY, entry, workout_body
 
 URL = "/api/v1/stats/"

@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user
 from app.blueprints.common import SQLPage
 from app.blueprints.exports import blp
 from app.blueprints.exports.schemas import ExportSchema
-from app.blueprints.reports.routes import send_download
+from app.lib.file_jobs import send_download
 from app.openapi import file_responses
 from app.security import login_required
 from app.services import exports

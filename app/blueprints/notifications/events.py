@@ -5,8 +5,9 @@ from flask_socketio import emit, join_room
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
 from app.extensions import db, socketio
+from app.integrations import realtime
 from app.security import socket_identity
-from app.services import notifications, realtime
+from app.services import notifications
 
 
 @socketio.on("connect")

@@ -1,21 +1,13 @@
-from io import BytesIO
-
-from flask import send_file
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from app.blueprints.common import SQLPage
 from app.blueprints.reports import blp
 from app.blueprints.reports.schemas import ReportCreateSchema, ReportSchema
+from app.lib.file_jobs import send_download
 from app.openapi import file_responses
 from app.security import login_required
 from app.services import reports
-
-
-def send_download(download: reports.Download):
-    return send_file(
-        BytesIO(download.data), mimetype=download.mimetype, as_attachment=True, download_name=download.filename
-    )
 
 
 @blp.route("/reports/")

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 
-from app.queueing import enqueue
+from app.queueing import JobName, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class Email:
 
 def send_after_commit(email: Email) -> None:
     """Queue the email; it leaves only if the current transaction commits."""
-    enqueue("app.jobs.email.send_email", asdict(email), queue="high")
+    enqueue(JobName.SEND_EMAIL, asdict(email), queue="high")
 
 
 def build_message(email: Email, *, readable: bool = False) -> EmailMessage:
