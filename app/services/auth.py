@@ -224,10 +224,16 @@ def logout_all(user: User, client: ClientInfo) -> int:
     return count
 
 
-def revoke_session(user: User, session_id: str, client: ClientInfo) -> None:
+def get_session_for(user: User, session_id: str) -> AuthSession:
+    """Fetch and authorise: one's own live sessions; ended ones and anyone else's do not exist (404)."""
     session = db.session.get(AuthSession, session_id)
     if session is None or session.user_id != user.id or not session.is_live(utcnow()):
         raise NotFound("No such session.")
+    return session
+
+
+def revoke_session(user: User, session_id: str, client: ClientInfo) -> None:
+    session = get_session_for(user, session_id)
     _revoke([session], "revoked_by_user")
     audit.record(AuditType.SESSION_REVOKED, user_id=user.id, client=client, session_id=session_id)
     db.session.commit()

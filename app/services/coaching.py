@@ -110,10 +110,18 @@ def assign(admin: User, trainer_id: int, client_id: int) -> TrainerClient:
     return _fetch(assignment.id)
 
 
-def end_assignment(admin: User, assignment_id: int) -> None:
-    assignment = db.session.get(TrainerClient, assignment_id)
+def get_assignment_for(admin: User, assignment_id: int) -> TrainerClient:
+    """Fetch and authorise: admins read and end any assignment (ended ones too); others are refused (403)."""
+    if not admin.has_role(Role.ADMIN):
+        raise Forbidden("Only admins manage trainer–client assignments.")
+    assignment = _fetch(assignment_id)
     if assignment is None:
         raise NotFound("No such assignment.")
+    return assignment
+
+
+def end_assignment(admin: User, assignment_id: int) -> None:
+    assignment = get_assignment_for(admin, assignment_id)
     if not assignment.is_active:
         raise Conflict("That assignment has already ended.")
     assignment.ended_at = utcnow()

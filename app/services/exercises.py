@@ -4,9 +4,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import Select, func, or_, select
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
-from app.models import Exercise, User, WorkoutExercise
+from app.models import Exercise, Role, User, WorkoutExercise
 from app.models.exercises import title_key
 
 
@@ -36,8 +36,11 @@ def list_exercises(
     return query.order_by(Exercise.title_key)
 
 
-def get_exercise(exercise_id: int) -> Exercise:
-    """Any exercise, archived ones too: old workouts still point at them."""
+def get_exercise_for(user: User, exercise_id: int, *, to_change: bool = False) -> Exercise:
+    """Fetch and authorise: everyone reads any exercise, archived ones too (old workouts still point at them);
+    `to_change`: trainers and admins only (403)."""
+    if to_change and not user.has_role(Role.TRAINER):
+        raise Forbidden("Only trainers and admins keep the exercise catalog.")
     exercise = db.session.get(Exercise, exercise_id)
     if exercise is None:
         raise NotFound("No such exercise.")
@@ -58,7 +61,7 @@ def create_exercise(author: User, data: dict) -> Exercise:
 
 def update_exercise(editor: User, exercise_id: int, data: dict) -> Exercise:
     """PUT and PATCH; `is_archived` takes an exercise out of the catalog (or back) without touching history."""
-    exercise = get_exercise(exercise_id)
+    exercise = get_exercise_for(editor, exercise_id, to_change=True)
     data = dict(data)
     if "title" in data:
         new_key = title_key(data["title"])
@@ -73,7 +76,7 @@ def update_exercise(editor: User, exercise_id: int, data: dict) -> Exercise:
 
 def delete_exercise(editor: User, exercise_id: int) -> None:
     """Only an exercise no workout uses can go; one in use is refused, and can be archived instead."""
-    exercise = get_exercise(exercise_id)
+    exercise = get_exercise_for(editor, exercise_id, to_change=True)
     uses = db.session.scalar(
         select(func.count(func.distinct(WorkoutExercise.workout_id))).where(WorkoutExercise.exercise_id == exercise.id)
     )

@@ -28,7 +28,10 @@ def list_tiers(*, active: bool | None) -> Select:
     return query
 
 
-def get_tier(tier_id: int) -> MembershipTier:
+def get_tier_for(user: User, tier_id: int, *, to_change: bool = False) -> MembershipTier:
+    """Fetch and authorise: everyone reads any tier; `to_change`: admins only (403)."""
+    if to_change and not user.has_role(Role.ADMIN):
+        raise Forbidden("Only admins change membership tiers.")
     tier = db.session.get(MembershipTier, tier_id)
     if tier is None:
         raise NotFound("No such membership tier.")
@@ -45,9 +48,9 @@ def create_tier(data: dict) -> MembershipTier:
     return tier
 
 
-def update_tier(tier_id: int, data: dict) -> MembershipTier:
+def update_tier(admin: User, tier_id: int, data: dict) -> MembershipTier:
     """Change a tier's terms; members' history keeps the terms they had (it holds copies)."""
-    tier = get_tier(tier_id)
+    tier = get_tier_for(admin, tier_id, to_change=True)
     data = dict(data)
     if "access_level" in data and data["access_level"] != tier.access_level:
         _ensure_level_free(data["access_level"])
@@ -59,9 +62,9 @@ def update_tier(tier_id: int, data: dict) -> MembershipTier:
     return tier
 
 
-def delete_tier(tier_id: int) -> None:
+def delete_tier(admin: User, tier_id: int) -> None:
     """Delete an unused tier; one that someone holds is refused (409): deactivate it instead."""
-    tier = get_tier(tier_id)
+    tier = get_tier_for(admin, tier_id, to_change=True)
     if db.session.scalar(select(exists().where(UserMembership.tier_id == tier.id))):
         raise Conflict("This tier is held by members; deactivate it (is_active false) instead of deleting it.")
     db.session.delete(tier)
@@ -76,7 +79,14 @@ def _ensure_level_free(access_level: str) -> None:
 # --- a user's membership ------------------------------------------------------------------------------------
 
 
-def _member(user_id: int, *, lock: bool = False) -> User:
+def get_member_for(viewer: User, user_id: int, *, to_change: bool = False, lock: bool = False) -> User:
+    """Fetch and authorise whose membership the caller acts on: admins anyone's, trainers their assigned
+    clients', users their own; others get 404. `to_change`: admins only (403). `lock`: hold the user's row until
+    the commit (there may be no membership row to lock yet), so changes of one membership take turns."""
+    if to_change and not viewer.has_role(Role.ADMIN):
+        raise Forbidden("Only admins change memberships.")
+    if not (viewer.id == user_id or viewer.has_role(Role.ADMIN) or is_trainer_of(viewer, user_id)):
+        raise NotFound("No such client of yours.")
     query = select(User).where(User.id == user_id)
     if lock:  # FOR NO KEY UPDATE: changes of one membership take turns; rows referencing the user still insert
         lock_for_write(db.session)
@@ -117,9 +127,8 @@ def my_membership(user: User) -> dict:
 
 def membership_for(viewer: User, user_id: int) -> dict:
     """Admins read anyone's membership, trainers their assigned clients', users their own; others get 404."""
-    if not (viewer.id == user_id or viewer.has_role(Role.ADMIN) or is_trainer_of(viewer, user_id)):
-        raise NotFound("No such client of yours.")
-    return _view(user_id, _current(_member(user_id).id))
+    user = get_member_for(viewer, user_id)
+    return _view(user.id, _current(user.id))
 
 
 def set_membership(admin: User, user_id: int, tier_id: int | None, client_status: str) -> dict:
@@ -128,9 +137,7 @@ def set_membership(admin: User, user_id: int, tier_id: int | None, client_status
     Idempotent: setting what is already there changes nothing and answers the same. Concurrent calls for one
     user take turns on the user's row (there may be no membership row to lock yet), so each sees the one
     before it as "from" and an identical repeat finds nothing to change."""
-    if not admin.has_role(Role.ADMIN):
-        raise Forbidden("Only admins change memberships.")
-    user = _member(user_id, lock=True)
+    user = get_member_for(admin, user_id, to_change=True, lock=True)
     membership = _current(user.id)
     old_tier = membership.tier if membership else None
     old_status = membership.client_status if membership else None
@@ -176,7 +183,7 @@ def _terms(side: str, tier: MembershipTier | None) -> dict:
     }
 
 
-def membership_history(user_id: int) -> Select:
+def membership_history(viewer: User, user_id: int) -> Select:
     """A user's membership changes, newest first."""
-    _member(user_id)
-    return select(MembershipChange).where(MembershipChange.user_id == user_id).order_by(MembershipChange.id.desc())
+    user = get_member_for(viewer, user_id)
+    return select(MembershipChange).where(MembershipChange.user_id == user.id).order_by(MembershipChange.id.desc())

@@ -33,11 +33,16 @@ def list_metrics(user: User, *, since: datetime | None, until: datetime | None):
     return query.order_by(BodyMetric.recorded_at.desc(), BodyMetric.id.desc())
 
 
-def delete_metric(user: User, metric_id: int) -> None:
+def get_metric_for(user: User, metric_id: int) -> BodyMetric:
+    """Fetch and authorise: only the owner reads or changes an entry; anyone else's does not exist (404)."""
     metric = db.session.get(BodyMetric, metric_id)
     if metric is None or metric.user_id != user.id:
         raise NotFound("No such metric entry.")
-    db.session.delete(metric)
+    return metric
+
+
+def delete_metric(user: User, metric_id: int) -> None:
+    db.session.delete(get_metric_for(user, metric_id))
     db.session.commit()
 
 

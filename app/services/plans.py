@@ -38,22 +38,22 @@ def _fetch(plan_id: int, *, lock: bool = False) -> TrainingPlan | None:
     return db.session.scalar(query.execution_options(populate_existing=True))
 
 
-def get_plan_for(viewer: User, plan_id: int, *, lock: bool = False) -> TrainingPlan:
-    """Fetch and authorise a read: the owner's plan, or an assigned client's for their trainer; else 404.
-    `lock`: hold the plan's row until the commit, so changes to one plan's workouts take turns."""
+def get_plan_for(viewer: User, plan_id: int, *, to_change: bool = False, lock: bool = False) -> TrainingPlan:
+    """Fetch and authorise: the owner's plan, or an assigned client's for their trainer; else 404.
+    `to_change`: only the owner, or the trainer who built it (else 403). `lock`: hold the plan's row until the
+    commit, so changes to one plan's workouts take turns."""
     plan = _fetch(plan_id, lock=lock)
     if plan is None or (plan.user_id != viewer.id and not coaching.is_trainer_of(viewer, plan.user_id)):
         raise NotFound("No such training plan.")
-    return plan
-
-
-def _editable_plan(viewer: User, plan_id: int, *, deleting: bool = False) -> TrainingPlan:
-    plan = get_plan_for(viewer, plan_id, lock=True)
-    if plan.user_id != viewer.id and plan.created_by_id != viewer.id:
+    if to_change and plan.user_id != viewer.id and plan.created_by_id != viewer.id:
         raise Forbidden("Only the owner, or the trainer who built this plan, can change it.")
-    if plan.is_read_only and not deleting:
-        raise Conflict("The plan is completed and read-only.")
     return plan
+
+
+def _ensure_open(plan: TrainingPlan) -> None:
+    """A completed plan keeps its contents (it can still be deleted)."""
+    if plan.is_read_only:
+        raise Conflict("The plan is completed and read-only.")
 
 
 def create_plan(viewer: User, data: dict) -> TrainingPlan:
@@ -73,7 +73,8 @@ def create_plan(viewer: User, data: dict) -> TrainingPlan:
 
 def update_plan(viewer: User, plan_id: int, data: dict) -> TrainingPlan:
     """PUT and PATCH: title, description, status (prepared → active → completed) and `workout_ids`."""
-    plan = _editable_plan(viewer, plan_id)
+    plan = get_plan_for(viewer, plan_id, to_change=True, lock=True)
+    _ensure_open(plan)
     data = dict(data)
     if "status" in data and not plan.can_move_to(data["status"]):
         raise RuleViolation(
@@ -95,7 +96,8 @@ def add_workout(viewer: User, plan_id: int, workout_id: int, position: int | Non
     Adds to one plan take turns (the plan's row is locked), so concurrent adds at one position all land, each
     at that position when its turn comes. Repeating an add whose workout is already where it asked (at
     `position`, or last) changes nothing and succeeds; a workout already elsewhere in the plan is a 409."""
-    plan = _editable_plan(viewer, plan_id)
+    plan = get_plan_for(viewer, plan_id, to_change=True, lock=True)
+    _ensure_open(plan)
     ids = plan.workout_ids
     if workout_id in ids:
         if ids.index(workout_id) + 1 == (position or len(ids)):
@@ -110,7 +112,8 @@ def add_workout(viewer: User, plan_id: int, workout_id: int, position: int | Non
 
 
 def remove_workout(viewer: User, plan_id: int, workout_id: int) -> None:
-    plan = _editable_plan(viewer, plan_id)
+    plan = get_plan_for(viewer, plan_id, to_change=True, lock=True)
+    _ensure_open(plan)
     if workout_id not in plan.workout_ids:
         raise NotFound("That workout is not in the plan.")
     _replace_items(plan, [i for i in plan.workout_ids if i != workout_id])
@@ -118,7 +121,7 @@ def remove_workout(viewer: User, plan_id: int, workout_id: int) -> None:
 
 
 def delete_plan(viewer: User, plan_id: int) -> None:
-    plan = _editable_plan(viewer, plan_id, deleting=True)
+    plan = get_plan_for(viewer, plan_id, to_change=True, lock=True)
     db.session.delete(plan)  # its items are loaded: they go with it
     db.session.commit()
 

@@ -96,7 +96,11 @@ def admin_list_users(q: str | None, role: str | None, include_inactive: bool):
     return _accounts_matching(select(User) if include_inactive else visible_users(), q, role).order_by(User.id)
 
 
-def admin_get_user(user_id: int) -> User:
+def get_account_for(admin: User, user_id: int) -> User:
+    """Fetch and authorise: admins read and change any account not deleted (deactivated ones too); others are
+    refused (403)."""
+    if not admin.has_role(Role.ADMIN):
+        raise Forbidden("Only admins administer accounts.")
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         raise NotFound("No such user.")
@@ -105,7 +109,7 @@ def admin_get_user(user_id: int) -> User:
 
 def admin_update_user(admin: User, user_id: int, data: dict, client: ClientInfo) -> User:
     """Change a role or (de)activate an account; every change is audited."""
-    user = admin_get_user(user_id)
+    user = get_account_for(admin, user_id)
     if "role" in data and data["role"] != user.role:
         if user.id == admin.id:
             raise Forbidden("Admins cannot change their own role.")

@@ -44,18 +44,14 @@ def _fetch(workout_id: int) -> Workout | None:
     return db.session.scalar(query.execution_options(populate_existing=True))
 
 
-def get_workout_for(viewer: User, workout_id: int) -> Workout:
-    """Fetch and authorise a read: the owner's, or an assigned client's for their trainer; else 404."""
+def get_workout_for(viewer: User, workout_id: int, *, to_change: bool = False) -> Workout:
+    """Fetch and authorise: the owner's workout, or an assigned client's for their trainer; anyone else's does
+    not exist (404). `to_change`: only the owner; their trainer reads it but may not change it (403).
+    Changes take turns on the owner's stats row (`stats.lock`), taken before this read, not on the workout's."""
     workout = _fetch(workout_id)
     if workout is None or (workout.user_id != viewer.id and not coaching.is_trainer_of(viewer, workout.user_id)):
         raise NotFound("No such workout.")
-    return workout
-
-
-def _own_workout(user: User, workout_id: int) -> Workout:
-    """A workout the caller may change: their own. A trainer sees a client's workout but may not change it."""
-    workout = get_workout_for(user, workout_id)
-    if workout.user_id != user.id:
+    if to_change and workout.user_id != viewer.id:
         raise Forbidden("Only the owner can change a workout; as their trainer you can read it.")
     return workout
 
@@ -82,7 +78,7 @@ def update_workout(user: User, workout_id: int, data: dict) -> Workout:
     """PUT (every field; optional ones left out go back to their defaults) and PATCH (the fields given).
     `exercises`, when given, replaces the whole list of entries."""
     totals = stats.lock(user.id)  # first: the workout read next is then the latest committed one
-    workout = _own_workout(user, workout_id)
+    workout = get_workout_for(user, workout_id, to_change=True)
     before, before_date, before_ids = Contribution.of(workout), workout.date, _exercise_ids(workout)
     data = dict(data)
     entries = data.pop("exercises", None)
@@ -110,7 +106,7 @@ def update_workout(user: User, workout_id: int, data: dict) -> Workout:
 def delete_workout(user: User, workout_id: int) -> None:
     """The workout, its entries and its places in plans go; the owner's stats and records follow."""
     totals = stats.lock(user.id)
-    workout = _own_workout(user, workout_id)
+    workout = get_workout_for(user, workout_id, to_change=True)
     before, exercise_ids = Contribution.of(workout), _exercise_ids(workout)
     db.session.execute(delete(PlanWorkout).where(PlanWorkout.workout_id == workout.id))
     db.session.delete(workout)

@@ -36,7 +36,7 @@ class AdminUserByIdView(MethodView):
     @blp.response(200, AdminUserSchema)
     def get(self, user_id):
         """Read one account."""
-        return users.admin_get_user(user_id)
+        return users.get_account_for(current_user, user_id)
 
     @blp.arguments(AdminUserUpdateSchema)
     @blp.response(200, AdminUserSchema)

@@ -44,7 +44,7 @@ class ExerciseByIdView(MethodView):
     @blp.response(200, ExerciseSchema)
     def get(self, exercise_id):
         """Read one exercise (archived ones too)."""
-        return exercises.get_exercise(exercise_id)
+        return exercises.get_exercise_for(current_user, exercise_id)
 
     @trainer_only
     @blp.arguments(ExerciseUpdateSchema)

@@ -45,21 +45,21 @@ class TierByIdView(MethodView):
     @blp.response(200, TierSchema)
     def get(self, tier_id):
         """Read one tier."""
-        return memberships.get_tier(tier_id)
+        return memberships.get_tier_for(current_user, tier_id)
 
     @admin_only
     @blp.arguments(TierUpdateSchema(partial=True))
     @blp.response(200, TierSchema)
     def patch(self, data, tier_id):
         """Change a tier (admins); members' history keeps the terms they had."""
-        return memberships.update_tier(tier_id, data)
+        return memberships.update_tier(current_user, tier_id, data)
 
     @admin_only
     @blp.response(204)
     @blp.alt_response(409, description="The tier is held by members: deactivate it instead.")
     def delete(self, tier_id):
         """Delete a tier nobody holds (admins)."""
-        memberships.delete_tier(tier_id)
+        memberships.delete_tier(current_user, tier_id)
 
 
 @blp.route("/memberships/me/")
@@ -106,4 +106,4 @@ class AdminMembershipHistoryView(MethodView):
     @blp.paginate(SQLPage, max_page_size=100)
     def get(self, user_id):
         """List a user's membership changes, newest first, with the terms at the time (admins)."""
-        return memberships.membership_history(user_id)
+        return memberships.membership_history(current_user, user_id)

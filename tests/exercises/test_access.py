@@ -1,0 +1,58 @@
+"""get_exercise_for: everyone reads any exercise, archived ones too; only trainers and admins change the
+catalog, whether they come through a route or call the service from a job or the CLI."""
+
+import pytest
+
+from app.errors import Forbidden, NotFound
+from app.models import Exercise, User
+from app.services import exercises
+from tests.conftest import bearer, login
+
+
+@pytest.fixture
+def people(db, make_user) -> dict[str, User]:
+    ids = {
+        "alice": make_user(username="alice"),
+        "coach": make_user(username="coach", role="trainer"),
+        "root": make_user(username="root", role="admin"),
+    }
+    return {name: db.session.get(User, user_id) for name, user_id in ids.items()}
+
+
+@pytest.fixture
+def archived_id(people) -> int:
+    exercise = exercises.create_exercise(people["coach"], {"title": "Old Move", "muscle_group": "core"})
+    return exercises.update_exercise(people["coach"], exercise.id, {"is_archived": True}).id
+
+
+def test_everyone_reads_an_archived_exercise(people, archived_id):
+    assert exercises.get_exercise_for(people["alice"], archived_id).title == "Old Move"
+
+
+@pytest.mark.parametrize("editor", ["coach", "root"])
+def test_trainers_and_admins_may_change_it(people, archived_id, editor):
+    assert exercises.get_exercise_for(people[editor], archived_id, to_change=True).id == archived_id
+
+
+def test_a_plain_user_may_not_change_or_delete_it(db, people, archived_id):
+    with pytest.raises(Forbidden, match="Only trainers and admins"):
+        exercises.get_exercise_for(people["alice"], archived_id, to_change=True)
+    with pytest.raises(Forbidden):
+        exercises.update_exercise(people["alice"], archived_id, {"title": "Mine"})
+    with pytest.raises(Forbidden):
+        exercises.delete_exercise(people["alice"], archived_id)
+
+    assert db.session.get(Exercise, archived_id).title == "Old Move"
+
+
+def test_a_missing_exercise_is_not_found(people):
+    with pytest.raises(NotFound, match="No such exercise."):
+        exercises.get_exercise_for(people["coach"], 10**9, to_change=True)
+
+
+def test_over_http_a_missing_exercise_is_404_and_a_plain_user_is_refused_first(client, people, archived_id):
+    alice = bearer(login(client, "alice")["access_token"])
+
+    assert client.get(f"/api/v1/exercises/{archived_id}/", headers=alice).status_code == 200
+    assert client.get("/api/v1/exercises/999999/", headers=alice).status_code == 404
+    assert client.delete("/api/v1/exercises/999999/", headers=alice).status_code == 403
