@@ -3,15 +3,16 @@
 Every privacy decision goes through here: `can_see` for one object, `visible_to` (its SQL twin) for lists, so a
 single read and a list can never disagree, and a list decides in its own query instead of once per row.
 
-The rule (SPEC §0, §6): a `public` thing is seen by everyone; one's own things are always seen; admins see
-everything; a `friends` thing by the owner's friends; a `private` thing by nobody else. Friendships do not exist yet,
-so today nobody counts as a friend: `_are_friends` and `_is_friend_of` are the one place the friendship check slots in
-(one lookup for one object, an EXISTS inside the list's query for lists), and nothing else changes.
+The rule (SPEC §0, §6): a `public` thing is seen by everyone; one's own things are always seen; staff (admins, who
+administer accounts) see past privacy; a `friends` thing by the owner's friends; a `private` thing by nobody else.
+Friendships do not exist yet, so today nobody counts as a friend: `_are_friends` and `_is_friend_of` are the one
+place the friendship check slots in (one look-up for one object, an EXISTS inside the list's own query for lists),
+and nothing else changes.
 
 Whether the owner's account is live (`User.is_active`) is not a privacy question: callers filter on it.
 """
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, or_, true
 
 from app.models import Privacy, Role, User
 
@@ -28,7 +29,12 @@ def can_see(viewer: User, owner: User, privacy: str) -> bool:
     return privacy == Privacy.FRIENDS and _are_friends(viewer, owner)
 
 
-def visible_to(viewer: User, *, owner_id=User.id, privacy=User.privacy) -> ColumnElement[bool]:
+def visible_to(
+    viewer: User,
+    *,
+    owner_id: SQLColumnExpression[int] = User.id,
+    privacy: SQLColumnExpression[str] = User.privacy,
+) -> ColumnElement[bool]:
     """SQL: true on the rows the viewer sees, by the same rule as `can_see`. Over `User` columns by default (a
     profile); pass another table's owner and privacy columns (a post's author and visibility) for its lists."""
     if is_staff(viewer):
@@ -51,6 +57,6 @@ def _are_friends(viewer: User, owner: User) -> bool:
     return False
 
 
-def _is_friend_of(viewer: User, owner_id) -> ColumnElement[bool]:
+def _is_friend_of(viewer: User, owner_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
     """No friendships yet (§6): false. With them, EXISTS (a friendship of the viewer's with `owner_id`)."""
     return false()
