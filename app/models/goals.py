@@ -3,7 +3,8 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ColumnElement, Date, Float, ForeignKey, Index, String, Text, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -51,6 +52,12 @@ class Goal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    @hybrid_method
     def is_active_on(self, today: date) -> bool:
         """Active unless deactivated or its end date has come (`today` in the owner's timezone)."""
         return self.is_active and (self.end_date is None or today < self.end_date)
+
+    @is_active_on.inplace.expression
+    @classmethod
+    def _is_active_on_expression(cls, today: date) -> ColumnElement[bool]:
+        return and_(cls.is_active.is_(True), or_(cls.end_date.is_(None), cls.end_date > today))

@@ -7,7 +7,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import CheckConstraint, Date, Float, Index, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, Date, Float, Index, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -98,9 +99,15 @@ class User(db.Model):
             self.set_password(raw)
         return True
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
+        """Neither deleted nor deactivated: may log in, and is found, listed and notified."""
         return self.deleted_at is None and self.deactivated_at is None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.deleted_at.is_(None), cls.deactivated_at.is_(None))
 
     def has_role(self, role: Role) -> bool:
         return Role(self.role).rank >= role.rank

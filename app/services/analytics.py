@@ -28,8 +28,7 @@ def population(viewer: User) -> Select:
         .where(
             TrainerClient.trainer_id == viewer.id,
             TrainerClient.ended_at.is_(None),
-            User.deleted_at.is_(None),
-            User.deactivated_at.is_(None),
+            User.is_active,
         )
     )
 

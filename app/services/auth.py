@@ -200,6 +200,15 @@ def live_sessions(user: User) -> list[AuthSession]:
     return list(db.session.scalars(query))
 
 
+def list_sessions(user: User, current_sid: str | None) -> list[dict]:
+    """The user's live sessions, most recently used first, each marked `is_current` when it is the one asking."""
+    fields = ("id", "created_at", "last_used_at", "ip", "user_agent")
+    return [
+        {name: getattr(session, name) for name in fields} | {"is_current": session.id == current_sid}
+        for session in live_sessions(user)
+    ]
+
+
 def revoke_all_sessions(user: User, reason: str, *, keep: str | None = None) -> int:
     """Revoke every live session of the user except `keep`; the caller records and commits."""
     sessions = [s for s in live_sessions(user) if s.id != keep]

@@ -21,8 +21,7 @@ def is_trainer_of(trainer: User, client_id: int) -> bool:
             TrainerClient.trainer_id == trainer.id,
             TrainerClient.client_id == client_id,
             TrainerClient.ended_at.is_(None),
-            User.deleted_at.is_(None),
-            User.deactivated_at.is_(None),
+            User.is_active,
         )
     )
     return bool(db.session.scalar(select(exists(live))))
@@ -51,10 +50,8 @@ def _live(query: Select) -> Select:
         .join(client, client.id == TrainerClient.client_id)
         .where(
             TrainerClient.ended_at.is_(None),
-            trainer.deleted_at.is_(None),
-            trainer.deactivated_at.is_(None),
-            client.deleted_at.is_(None),
-            client.deactivated_at.is_(None),
+            trainer.is_active,
+            client.is_active,
         )
     )
 

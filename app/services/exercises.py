@@ -29,9 +29,9 @@ def list_exercises(
     if complexity is not None:
         query = query.where(Exercise.complexity == complexity)
     for word in (q or "").split():
-        pattern = f"%{_escape_like(word.casefold())}%"
+        key = word.casefold()
         query = query.where(
-            or_(Exercise.title_key.like(pattern, escape="\\"), Exercise.description.ilike(pattern, escape="\\"))
+            or_(Exercise.title_key.contains(key, autoescape=True), Exercise.description.icontains(key, autoescape=True))
         )
     return query.order_by(Exercise.title_key)
 
@@ -87,10 +87,6 @@ def delete_exercise(editor: User, exercise_id: int) -> None:
         )
     db.session.delete(exercise)
     db.session.commit()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _ensure_unique_title(key: str) -> None:

@@ -3,7 +3,8 @@
 import logging
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import Select, case, inspect, select, update
+from sqlalchemy.orm import DictBundle
 
 from app.errors import NotFound, RuleViolation
 from app.extensions import db
@@ -18,15 +19,30 @@ log = logging.getLogger(__name__)
 DEFAULT_METRIC = {GoalType.WEIGHT_LOSS: MetricField.WEIGHT_KG, GoalType.MUSCLE_GAIN: MetricField.WEIGHT_KG}
 
 
-def list_goals(user: User, *, active: bool | None, goal_type: str | None):
-    """The caller's goals, newest first, as a select; `active` is judged against today in their timezone."""
-    query = select(Goal).where(Goal.user_id == user.id).order_by(Goal.id.desc())
+# A goal as its owner sees it: the stored fields, with `is_active` as of today in the owner's timezone, so a goal past
+# its end date shows inactive whether or not the expiry job has run yet.
+STORED_FIELDS = tuple(key for key in inspect(Goal).columns.keys() if key != "is_active")
+
+
+def list_goals(user: User, *, active: bool | None, goal_type: str | None) -> Select:
+    """The caller's goals as they see them today, newest first, as a select; `active` filters on the same rule."""
+    is_active = Goal.is_active_on(local_today(user))
+    shown = DictBundle("goal", *(getattr(Goal, key) for key in STORED_FIELDS), is_active.label("is_active"))
+    query = select(shown).where(Goal.user_id == user.id).order_by(Goal.id.desc())
     if goal_type:
         query = query.where(Goal.goal_type == goal_type)
     if active is not None:
-        live = and_(Goal.is_active.is_(True), or_(Goal.end_date.is_(None), Goal.end_date > local_today(user)))
-        query = query.where(live if active else ~live)
+        query = query.where(is_active if active else ~is_active)
     return query
+
+
+def read_goal(user: User, goal_id: int) -> dict:
+    return _as_seen_today(get_goal_for(user, goal_id), user)
+
+
+def _as_seen_today(goal: Goal, owner: User) -> dict:
+    shown = {key: getattr(goal, key) for key in STORED_FIELDS}
+    return shown | {"is_active": goal.is_active_on(local_today(owner))}
 
 
 def get_goal_for(user: User, goal_id: int) -> Goal:
@@ -37,7 +53,7 @@ def get_goal_for(user: User, goal_id: int) -> Goal:
     return goal
 
 
-def create_goal(user: User, data: dict) -> Goal:
+def create_goal(user: User, data: dict) -> dict:
     data = dict(data)
     data.setdefault("start_date", local_today(user))
     data.setdefault("metric", DEFAULT_METRIC.get(data["goal_type"]))
@@ -45,24 +61,24 @@ def create_goal(user: User, data: dict) -> Goal:
     goal = Goal(user_id=user.id, **data)
     db.session.add(goal)
     db.session.commit()
-    return goal
+    return _as_seen_today(goal, user)
 
 
-def update_goal(user: User, goal_id: int, data: dict) -> Goal:
+def update_goal(user: User, goal_id: int, data: dict) -> dict:
     """PUT and PATCH: the date rules hold for the result, whichever date changed."""
     goal = get_goal_for(user, goal_id)
     _check_dates(data.get("start_date", goal.start_date), data.get("end_date", goal.end_date))
     for field, value in data.items():
         setattr(goal, field, value)
     db.session.commit()
-    return goal
+    return _as_seen_today(goal, user)
 
 
-def deactivate_goal(user: User, goal_id: int) -> Goal:
+def deactivate_goal(user: User, goal_id: int) -> dict:
     goal = get_goal_for(user, goal_id)
     goal.is_active = False
     db.session.commit()
-    return goal
+    return _as_seen_today(goal, user)
 
 
 def delete_goal(user: User, goal_id: int) -> None:

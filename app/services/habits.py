@@ -38,7 +38,7 @@ def public_habits():
     return (
         select(Habit)
         .join(User, User.id == Habit.user_id)
-        .where(Habit.is_public.is_(True), User.deleted_at.is_(None), User.deactivated_at.is_(None))
+        .where(Habit.is_public.is_(True), User.is_active)
         .order_by(Habit.id.desc())
     )
 
@@ -192,9 +192,7 @@ def _due_slots(now: datetime) -> dict[tuple[int, date], Habit]:
     if not windows:
         return {}
     candidates = db.session.execute(
-        select(Habit, User.timezone)
-        .join(User, User.id == Habit.user_id)
-        .where(or_(*windows), User.deleted_at.is_(None), User.deactivated_at.is_(None))
+        select(Habit, User.timezone).join(User, User.id == Habit.user_id).where(or_(*windows), User.is_active)
     ).all()
     due = {}
     for habit, zone in candidates:

@@ -194,7 +194,7 @@ def _recipients_with_choices(user_ids: list[int]) -> dict[int, "_Recipient"]:
         query = (
             select(User, NotificationPreferences)
             .outerjoin(NotificationPreferences, NotificationPreferences.user_id == User.id)
-            .where(User.id.in_(ids[start : start + CHUNK]), User.deleted_at.is_(None), User.deactivated_at.is_(None))
+            .where(User.id.in_(ids[start : start + CHUNK]), User.is_active)
         )
         for user, prefs in db.session.execute(query):
             choices = prefs.channels if prefs else {}
@@ -232,7 +232,7 @@ def announce_to_all(message: str) -> int:
         literal({}, type_=Notification.__table__.c.data.type),
         literal(False),
         literal(now, type_=Notification.__table__.c.created_at.type),
-    ).where(User.deleted_at.is_(None), User.deactivated_at.is_(None))
+    ).where(User.is_active)
     table = Notification.__table__
     # RETURNING, because psycopg reports no rowcount for INSERT … SELECT through SQLAlchemy here.
     count = len(db.session.execute(insert(table).from_select(columns, source).returning(table.c.id)).all())

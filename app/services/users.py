@@ -1,12 +1,13 @@
 """People: one's own profile, finding others, and administering accounts."""
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import DictBundle
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.models import AuditType, BodyMetric, Privacy, Role, TokenPurpose, User
+from app.models import AuditType, BodyMetric, Role, TokenPurpose, User
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, visibility
 from app.services.audit import ClientInfo
 from app.services.auth import ensure_unique_identity, retire_one_time_tokens, revoke_all_sessions
 
@@ -43,40 +44,60 @@ def delete_account(user: User, password: str, client: ClientInfo) -> None:
 # --- other people -------------------------------------------------------------------------------------------
 
 
-def visible_users():
-    return select(User).where(User.deleted_at.is_(None), User.deactivated_at.is_(None))
+# What of another person a viewer may see: their whole public profile, or only its card (`is_limited`).
+CARD_FIELDS = ("id", "username", "avatar", "privacy")
+PROFILE_FIELDS = (*CARD_FIELDS, "first_name", "last_name", "bio", "location", "role", "created_at")
 
 
-def search_users(viewer: User, q: str | None):
-    """People the viewer may find: active, not private (the viewer always finds themself)."""
-    query = visible_users().where(or_(User.privacy != Privacy.PRIVATE, User.id == viewer.id))
+def search_users(viewer: User, q: str | None) -> Select:
+    """People the viewer may find (active, not private; the viewer always finds themself) in username order, as
+    profile views: how much of each is shown is decided in the same query, never once per row."""
+    is_limited = (~visibility.visible_to(viewer)).label("is_limited")
+    query = select(_ProfileViews("profile", *(getattr(User, name) for name in PROFILE_FIELDS), is_limited))
+    query = query.where(User.is_active, visibility.listed_to(viewer))
     if q:
-        pattern = f"%{_escape_like(q.strip().lower())}%"
+        text = q.strip().lower()
         query = query.where(
             or_(
-                User.username.like(pattern, escape="\\"),
-                User.first_name.ilike(pattern, escape="\\"),
-                User.last_name.ilike(pattern, escape="\\"),
+                User.username.contains(text, autoescape=True),
+                User.first_name.icontains(text, autoescape=True),
+                User.last_name.icontains(text, autoescape=True),
             )
         )
     return query.order_by(User.username)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def get_user_for(viewer: User, user_id: int) -> User:
-    """Anyone active may be looked up; what is shown depends on `can_see_profile`."""
+    """Anyone active may be looked up; what is shown of them is `get_profile_for`'s business."""
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFound("No such user.")
     return user
 
 
-def can_see_profile(viewer: User, user: User) -> bool:
-    """The whole public profile: one's own, a public one, or as an admin. Friends come with §6."""
-    return viewer.id == user.id or user.privacy == Privacy.PUBLIC or viewer.has_role(Role.ADMIN)
+def get_profile_for(viewer: User, user_id: int) -> dict:
+    """Someone's profile as the viewer may see it: all of it, or only its card when their privacy hides the rest."""
+    user = get_user_for(viewer, user_id)
+    fields = {name: getattr(user, name) for name in PROFILE_FIELDS}
+    return _profile_view(fields, is_limited=not visibility.can_see(viewer, user, user.privacy))
+
+
+def _profile_view(fields: dict, is_limited: bool) -> dict:
+    shown = CARD_FIELDS if is_limited else PROFILE_FIELDS
+    return {name: fields[name] for name in shown} | {"is_limited": is_limited}
+
+
+class _ProfileViews(DictBundle):
+    """Rows of a people list as profile views, each with the `is_limited` its query decided."""
+
+    def create_row_processor(self, query, procs, labels):
+        as_dict = super().create_row_processor(query, procs, labels)
+
+        def view(row) -> dict:
+            fields = as_dict(row)
+            return _profile_view(fields, is_limited=bool(fields["is_limited"]))
+
+        return view
 
 
 # --- administration -----------------------------------------------------------------------------------------
@@ -85,15 +106,18 @@ def can_see_profile(viewer: User, user: User) -> bool:
 def _accounts_matching(query: Select, q: str | None, role: str | None) -> Select:
     """Narrow an account query to text in the username or email, and to a role."""
     if q:
-        pattern = f"%{_escape_like(q.strip().lower())}%"
-        query = query.where(or_(User.username.like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
+        text = q.strip().lower()
+        query = query.where(
+            or_(User.username.contains(text, autoescape=True), User.email.contains(text, autoescape=True))
+        )
     if role:
         query = query.where(User.role == role)
     return query
 
 
 def admin_list_users(q: str | None, role: str | None, include_inactive: bool):
-    return _accounts_matching(select(User) if include_inactive else visible_users(), q, role).order_by(User.id)
+    query = select(User) if include_inactive else select(User).where(User.is_active)
+    return _accounts_matching(query, q, role).order_by(User.id)
 
 
 def get_account_for(admin: User, user_id: int) -> User:
@@ -137,7 +161,7 @@ def find_accounts(
     or email. The first `limit` of them, and how many match in all."""
     query = _accounts_matching(select(User).where(User.deleted_at.is_(None)), q, role)
     if is_active is not None:
-        query = query.where(User.deactivated_at.is_(None) if is_active else User.deactivated_at.is_not(None))
+        query = query.where(User.is_active if is_active else ~User.is_active)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     return list(db.session.scalars(query.order_by(User.id).limit(limit))), total
 

@@ -62,6 +62,7 @@ def test_a_goal_whose_end_date_is_today_reads_as_inactive(create, client, auth_h
 
     assert goal["is_active"] is False
     assert client.get(f"/api/v1/fitness-goals/{goal['id']}/", headers=auth_headers).json["is_active"] is False
+    assert client.get("/api/v1/fitness-goals/", headers=auth_headers).json[0]["is_active"] is False
 
 
 def test_reads_judge_the_end_date_in_the_owners_timezone(client, auth_headers, create):

@@ -16,7 +16,6 @@ from app.blueprints.auth.schemas import (
     SessionSchema,
     TokenConfirmSchema,
     TokenPairSchema,
-    session_view,
 )
 from app.blueprints.users.schemas import UserSchema
 from app.extensions import limiter
@@ -119,8 +118,7 @@ class SessionsView(MethodView):
     @blp.response(200, SessionSchema(many=True))
     def get(self):
         """List the caller's live sessions (one per logged-in device)."""
-        current_sid = get_jwt().get("sid")
-        return [session_view(s, current_sid) for s in auth.live_sessions(current_user)]
+        return auth.list_sessions(current_user, current_sid=get_jwt().get("sid"))
 
 
 @blp.route("/sessions/<string:session_id>/")

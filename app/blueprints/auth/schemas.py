@@ -42,12 +42,6 @@ class SessionSchema(ma.Schema):
     is_current = fields.Boolean()
 
 
-def session_view(session, current_sid: str | None) -> dict:
-    view = {name: getattr(session, name) for name in ("id", "created_at", "last_used_at", "ip", "user_agent")}
-    view["is_current"] = session.id == current_sid
-    return view
-
-
 class RevokedCountSchema(ma.Schema):
     revoked_sessions = fields.Integer()
 

@@ -14,21 +14,6 @@ from app.blueprints.goals.schemas import (
 from app.security import login_required
 from app.services import goals, metrics
 
-GOAL_FIELDS = tuple(GoalSchema().fields)
-
-
-def view(goal) -> dict:
-    """A goal as its owner sees it today: past its end date it is inactive, whether or not the job has run."""
-    shown = {name: getattr(goal, name) for name in GOAL_FIELDS}
-    shown["is_active"] = goal.is_active_on(goals.local_today(current_user))
-    return shown
-
-
-class GoalPage(SQLPage):
-    @property
-    def items(self) -> list[dict]:
-        return [view(goal) for goal in super().items]
-
 
 @blp.route("/fitness-goals/")
 class GoalsView(MethodView):
@@ -36,7 +21,7 @@ class GoalsView(MethodView):
 
     @blp.arguments(GoalArgsSchema, location="query")
     @blp.response(200, GoalSchema(many=True))
-    @blp.paginate(GoalPage, max_page_size=100)
+    @blp.paginate(SQLPage, max_page_size=100)
     def get(self, args):
         """List the caller's goals, newest first; filter by `active` and `goal_type`."""
         return goals.list_goals(current_user, active=args.get("active"), goal_type=args.get("goal_type"))
@@ -45,7 +30,7 @@ class GoalsView(MethodView):
     @blp.response(201, GoalSchema)
     def post(self, data):
         """Create a goal (`end_date` must be after `start_date`, which defaults to today)."""
-        return view(goals.create_goal(current_user, data))
+        return goals.create_goal(current_user, data)
 
 
 @blp.route("/fitness-goals/<int:goal_id>/")
@@ -55,19 +40,19 @@ class GoalByIdView(MethodView):
     @blp.response(200, GoalSchema)
     def get(self, goal_id):
         """Read one of the caller's goals."""
-        return view(goals.get_goal_for(current_user, goal_id))
+        return goals.read_goal(current_user, goal_id)
 
     @blp.arguments(GoalUpdateSchema)
     @blp.response(200, GoalSchema)
     def put(self, data, goal_id):
         """Replace a goal's fields (optional ones left out keep their value)."""
-        return view(goals.update_goal(current_user, goal_id, data))
+        return goals.update_goal(current_user, goal_id, data)
 
     @blp.arguments(GoalPatchSchema(partial=True))
     @blp.response(200, GoalSchema)
     def patch(self, data, goal_id):
         """Change some of a goal's fields; the date rules apply to the result."""
-        return view(goals.update_goal(current_user, goal_id, data))
+        return goals.update_goal(current_user, goal_id, data)
 
     @blp.response(204)
     def delete(self, goal_id):
@@ -82,7 +67,7 @@ class GoalDeactivateView(MethodView):
     @blp.response(200, GoalSchema)
     def patch(self, goal_id):
         """Set a goal inactive without deleting it."""
-        return view(goals.deactivate_goal(current_user, goal_id))
+        return goals.deactivate_goal(current_user, goal_id)
 
 
 @blp.route("/fitness-goals/<int:goal_id>/progress/")

@@ -11,18 +11,9 @@ from app.blueprints.users.schemas import (
     PublicUserSchema,
     UserSchema,
     UserSearchArgsSchema,
-    public_view,
 )
 from app.security import client_info, login_required
 from app.services import users
-
-
-class PublicUserPage(SQLPage):
-    """Each person as the caller may see them."""
-
-    @property
-    def items(self) -> list[dict]:
-        return [public_view(user, users.can_see_profile(current_user, user)) for user in super().items]
 
 
 @blp.route("/profile/")
@@ -62,7 +53,7 @@ class UsersView(MethodView):
 
     @blp.arguments(UserSearchArgsSchema, location="query")
     @blp.response(200, PublicUserSchema(many=True))
-    @blp.paginate(PublicUserPage, max_page_size=100)
+    @blp.paginate(SQLPage, max_page_size=100)
     def get(self, args):
         """Find people by username or name (private profiles are not listed)."""
         return users.search_users(current_user, args.get("q"))
@@ -76,5 +67,4 @@ class UserByIdView(MethodView):
     @blp.alt_response(404, description="No such active user.")
     def get(self, user_id):
         """Read someone's public profile; a private or friends-only one shows only its card."""
-        user = users.get_user_for(current_user, user_id)
-        return public_view(user, users.can_see_profile(current_user, user))
+        return users.get_profile_for(current_user, user_id)

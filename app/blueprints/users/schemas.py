@@ -90,15 +90,5 @@ class PublicUserSchema(ma.Schema):
     created_at = fields.AwareDateTime()
 
 
-LIMITED_FIELDS = ("id", "username", "avatar", "privacy")
-
-
-def public_view(user, full: bool) -> dict:
-    fields_shown = PublicUserSchema().fields if full else LIMITED_FIELDS
-    view = {name: getattr(user, name) for name in fields_shown if name != "is_limited"}
-    view["is_limited"] = not full
-    return view
-
-
 class UserSearchArgsSchema(ma.Schema):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of a username or name."})
