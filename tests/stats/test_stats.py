@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import PersonalRecord, PlanWorkout, User, UserStats, Workout, WorkoutExercise
 from app.services import stats, workouts
 from app.services.stats import week_of
-from tests.training.conftest import TODAY, entry, workout_body
+from tests.fixtures.training import TODAY, entry, workout_body
 
 URL = "/api/v1/stats/"
 WORKOUTS = "/api/v1/workouts/"
