@@ -176,6 +176,11 @@ class TestingConfig(Config):
     SOCKETIO_MESSAGE_QUEUE = False  # Flask-SocketIO's test client refuses a message queue
     MAIL_BACKEND = env("TEST_MAIL_BACKEND", "console")
     LOG_LEVEL = env("LOG_LEVEL", "WARNING").upper()
+    # Hash at argon2-cffi's lowest cost (memory >= 8 KiB per lane): the suite creates and logs in people all the
+    # time; production's cost is pinned by tests/auth/test_register_login.py.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
 
 
 class ProductionConfig(Config):

@@ -12,6 +12,9 @@ from sqlalchemy import event
 from app import create_app
 from app.extensions import db as _db
 
+# Fixtures every domain shares: the permission cast, the exercise catalog, and the emit and job captures.
+pytest_plugins = ["tests.fixtures.people", "tests.fixtures.training", "tests.fixtures.capture"]
+
 REAL_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REAL_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 

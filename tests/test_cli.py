@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import AuditEvent, AuditType, AuthSession, OneTimeToken, User
 from app.models.base import utcnow
 from tests.conftest import bearer, login
+from tests.factories import AuthSessionFactory, OneTimeTokenFactory
 
 
 def run(app, *args, input=None):
@@ -54,10 +55,8 @@ def test_tokens_prune_deletes_only_what_can_no_longer_be_used(app, client, user)
     client.post("/api/v1/password-reset/", json={"email": "alice@example.com"})
     long_ago = utcnow() - timedelta(days=60)
     with app.app_context():
-        stale = AuthSession(id="s" * 32, user_id=user, created_at=long_ago, last_used_at=long_ago, expires_at=long_ago)
-        db.session.add(stale)
-        db.session.add(OneTimeToken(user_id=user, purpose="password_reset", token_hash="h" * 64, expires_at=long_ago))
-        db.session.commit()
+        AuthSessionFactory(user_id=user, created_at=long_ago, last_used_at=long_ago, expires_at=long_ago)
+        OneTimeTokenFactory(user_id=user, expires_at=long_ago)
 
     result = run(app, "tokens", "prune")
 
@@ -71,10 +70,7 @@ def test_tokens_prune_deletes_only_what_can_no_longer_be_used(app, client, user)
 def test_the_periodic_prune_job_prunes_sessions(app, user):
     long_ago = utcnow() - timedelta(days=60)
     with app.app_context():
-        db.session.add(
-            AuthSession(id="p" * 32, user_id=user, created_at=long_ago, last_used_at=long_ago, expires_at=long_ago)
-        )
-        db.session.commit()
+        AuthSessionFactory(user_id=user, created_at=long_ago, last_used_at=long_ago, expires_at=long_ago)
 
     result = run(app, "jobs", "run", "prune_expired")
 

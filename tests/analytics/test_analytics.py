@@ -7,8 +7,14 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from app.extensions import db
-from app.models import AuditEvent, AuditType, Goal, Habit, HabitCompletion, Workout
+from app.models import AuditType
+from tests.factories import (
+    AuditEventFactory,
+    GoalFactory,
+    HabitCompletionFactory,
+    HabitFactory,
+    WorkoutFactory,
+)
 
 RANGE = "date_from=2025-03-03&date_to=2025-03-16"
 WEEK1, WEEK2 = "2025-03-03", "2025-03-10"
@@ -23,57 +29,49 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2025, 3, day, hour, minute, tzinfo=UTC)
 
 
-def workout(user_id: int, day: date, minutes: int) -> Workout:
-    return Workout(user_id=user_id, training_type="strength", title="Session", date=day, duration_min=minutes)
+def workout(user_id: int, day: date, minutes: int) -> None:
+    WorkoutFactory(user_id=user_id, title="Session", date=day, duration_min=minutes)
 
 
-def habit(user_id: int, start: date, every: int, done: list[date]) -> Habit:
-    row = Habit(user_id=user_id, time=time(7), action="Stretch", periodicity_days=every, start_date=start)
-    db.session.add(row)
-    db.session.flush()
-    db.session.add_all(HabitCompletion(habit_id=row.id, done_on=day) for day in done)
-    return row
+def habit(user_id: int, start: date, every: int, done: list[date]) -> None:
+    habit_id = HabitFactory(
+        user_id=user_id, time=time(7), action="Stretch", periodicity_days=every, start_date=start
+    ).id
+    for day in done:
+        HabitCompletionFactory(habit_id=habit_id, done_on=day)
 
 
-def goal(user_id: int, end: date | None, *, active: bool, updated: datetime | None = None) -> Goal:
-    return Goal(
-        user_id=user_id,
-        goal_type="general",
-        start_date=d(1),
-        end_date=end,
-        is_active=active,
-        updated_at=updated or at(1, 9),
-    )
+def goal(user_id: int, end: date | None, *, active: bool, updated: datetime | None = None) -> None:
+    GoalFactory(user_id=user_id, start_date=d(1), end_date=end, is_active=active, updated_at=updated or at(1, 9))
+
+
+def login_event(user_id: int, created_at: datetime, type: AuditType = AuditType.LOGIN_SUCCEEDED) -> None:
+    AuditEventFactory(type=type, user_id=user_id, created_at=created_at)
 
 
 @pytest.fixture
 def data(app, cast):
     alice, mallory = cast["alice"], cast["mallory"]
     with app.app_context():
-        db.session.add_all(
-            [
-                workout(alice, d(3), 30),
-                workout(alice, d(5), 60),
-                workout(alice, d(12), 45),
-                workout(mallory, d(4), 95),
-                workout(mallory, d(20), 10),  # after the range
-                # Goals: kept to the end (expired by the job, or not yet), abandoned early, or not due in range.
-                goal(alice, d(10), active=False, updated=at(10, 12)),
-                goal(alice, d(12), active=False, updated=at(8, 12)),
-                goal(alice, d(15), active=True),
-                goal(alice, d(1, 4), active=True),
-                goal(alice, None, active=True),
-                goal(mallory, d(11), active=False, updated=at(5, 12)),
-                AuditEvent(type=AuditType.LOGIN_SUCCEEDED, user_id=alice, created_at=at(14, 23, 30)),
-                AuditEvent(type=AuditType.LOGIN_SUCCEEDED, user_id=mallory, created_at=at(3, 10)),
-                AuditEvent(type=AuditType.LOGIN_FAILED, user_id=alice, created_at=at(15, 10)),  # not activity
-            ]
-        )
+        workout(alice, d(3), 30)
+        workout(alice, d(5), 60)
+        workout(alice, d(12), 45)
+        workout(mallory, d(4), 95)
+        workout(mallory, d(20), 10)  # after the range
+        # Goals: kept to the end (expired by the job, or not yet), abandoned early, or not due in range.
+        goal(alice, d(10), active=False, updated=at(10, 12))
+        goal(alice, d(12), active=False, updated=at(8, 12))
+        goal(alice, d(15), active=True)
+        goal(alice, d(1, 4), active=True)
+        goal(alice, None, active=True)
+        goal(mallory, d(11), active=False, updated=at(5, 12))
+        login_event(alice, at(14, 23, 30))
+        login_event(mallory, at(3, 10))
+        login_event(alice, at(15, 10), AuditType.LOGIN_FAILED)  # not activity
         habit(alice, d(1), 2, [d(1), d(3), d(5), d(9)])  # due 3,5,7,9,11,13,15 in range: 7; done 3 in range
         habit(alice, d(20), 1, [])  # starts after the range
         habit(mallory, d(10), 1, [d(10), d(11), d(12)])  # due 10..16: 7; done 3
         habit(mallory, date(2025, 2, 24), 7, [])  # due 3 and 10: 2; done 0
-        db.session.commit()
 
 
 def get(client, headers, endpoint: str, query: str = RANGE):

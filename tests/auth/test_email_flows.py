@@ -17,7 +17,6 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.jobs.email import send_email
-from app.jobs.runtime import ThreadWorker, build_worker
 from app.models import OneTimeToken, TokenPurpose, User
 from app.models.base import utcnow
 from app.queueing import get_queue
@@ -376,14 +375,7 @@ def test_changing_the_email_clears_verification(mail_client, alice, inbox):
 # --- delivery happens in a job ------------------------------------------------------------------------------
 
 
-def run_worker_until(app, predicate) -> bool:
-    """Run the queued jobs as a worker does (burst: until the queues are empty), then check."""
-    with app.app_context():
-        build_worker(app, ThreadWorker).work(burst=True, logging_level="WARNING")
-    return predicate()
-
-
-def test_mail_leaves_only_when_a_worker_runs_the_job(mail_app_factory, inbox):
+def test_mail_leaves_only_when_a_worker_runs_the_job(mail_app_factory, inbox, run_jobs):
     app = mail_app_factory(JOBS_RUN_INLINE=False)
     make_alice(app)
     client = app.test_client()
@@ -399,7 +391,8 @@ def test_mail_leaves_only_when_a_worker_runs_the_job(mail_app_factory, inbox):
         assert job.func_name == "app.jobs.auth.send_password_reset"
         assert job.args[0] == "alice@example.com"
 
-    assert run_worker_until(app, lambda: len(inbox.messages) == 1)
+    run_jobs(app, "WARNING")
+    assert len(inbox.messages) == 1
 
     token = token_from(inbox.only("alice@example.com"), RESET_LINK)
     with app.app_context():
@@ -408,7 +401,7 @@ def test_mail_leaves_only_when_a_worker_runs_the_job(mail_app_factory, inbox):
     assert confirm_reset(client, token).status_code == 200
 
 
-def test_an_smtp_outage_fails_the_job_so_rq_retries_it(mail_app_factory, inbox):
+def test_an_smtp_outage_fails_the_job_so_rq_retries_it(mail_app_factory, inbox, run_jobs):
     app = mail_app_factory(JOBS_RUN_INLINE=False, MAIL_PORT=free_port(), MAIL_TIMEOUT=2)  # nothing listens there
     make_alice(app)
     client = app.test_client()
@@ -421,7 +414,8 @@ def test_an_smtp_outage_fails_the_job_so_rq_retries_it(mail_app_factory, inbox):
         with app.app_context():
             return job.get_status(refresh=True) == JobStatus.SCHEDULED
 
-    assert run_worker_until(app, retry_scheduled)
+    run_jobs(app, "WARNING")
+    assert retry_scheduled()
     with app.app_context():
         job.refresh()
         assert job.retries_left == 2  # Retry(max=3): one attempt spent

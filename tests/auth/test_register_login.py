@@ -5,8 +5,11 @@ import pytest
 from app.extensions import db
 from app.models import AuditEvent, AuditType, User
 from app.models.base import utcnow
+from config import ProductionConfig
 from tests.conftest import bearer, login
 from tests.factories import DEFAULT_PASSWORD
+
+ARGON2_SETTINGS = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")
 
 NEW = {"username": "Bob_Runner", "email": "Bob@Example.com", "password": "a long passphrase"}
 
@@ -34,8 +37,10 @@ def test_register_logs_the_new_user_in_at_once(client):
     assert profile.json["first_name"] == "Bob"
 
 
-def test_password_is_stored_as_an_argon2id_hash(client, app):
-    client.post("/api/v1/register/", json=NEW)
+def test_password_is_stored_as_an_argon2id_hash_at_owasps_cost_outside_tests(app_factory):
+    """Tests hash cheaply (TestingConfig); every other configuration hashes with argon2id, m=19 MiB, t=2, p=1."""
+    app = app_factory(**{name: getattr(ProductionConfig, name) for name in ARGON2_SETTINGS})
+    assert app.test_client().post("/api/v1/register/", json=NEW).status_code == 201
 
     with app.app_context():
         user = db.session.scalar(db.select(User))

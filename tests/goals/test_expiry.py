@@ -8,6 +8,7 @@ from sqlalchemy import event
 from app.extensions import db
 from app.models import Goal, Notification
 from app.services import goals
+from tests.factories import GoalFactory
 
 # 23:30 UTC on 15 June: already 16 June in Berlin and Tokyo, still 15 June in UTC and New York.
 NOW = datetime(2026, 6, 15, 23, 30, tzinfo=UTC)
@@ -20,22 +21,8 @@ def world(app, make_user):
     with app.app_context():
         for zone, owner in owners.items():
             for end in (date(2026, 6, 15), date(2026, 6, 16), date(2026, 6, 17), None):
-                db.session.add(
-                    Goal(
-                        user_id=owner, goal_type="general", start_date=date(2026, 1, 1), end_date=end, description=zone
-                    )
-                )
-        db.session.add(
-            Goal(
-                user_id=owners["UTC"],
-                goal_type="general",
-                start_date=date(2026, 1, 1),
-                end_date=date(2026, 6, 1),
-                is_active=False,
-                description="already off",
-            )
-        )
-        db.session.commit()
+                GoalFactory(user_id=owner, end_date=end, description=zone)
+        GoalFactory(user_id=owners["UTC"], end_date=date(2026, 6, 1), is_active=False, description="already off")
     return owners
 
 
@@ -124,8 +111,7 @@ def test_an_expired_goal_is_notified_live_to_its_owner(app, client, tokens, user
     from app.integrations.realtime import NOTIFICATIONS
 
     with app.app_context():
-        db.session.add(Goal(user_id=user, goal_type="strength", start_date=date(2026, 1, 1), end_date=date(2026, 2, 1)))
-        db.session.commit()
+        GoalFactory(user_id=user, goal_type="strength", end_date=date(2026, 2, 1))
     socket = socketio.test_client(app, namespace=NOTIFICATIONS, auth={"token": tokens["access_token"]})
     socket.get_received(NOTIFICATIONS)
 

@@ -8,6 +8,7 @@ import pytest
 from app.extensions import db
 from app.models import HabitCompletion
 from tests.conftest import bearer, login
+from tests.factories import HabitCompletionFactory
 
 
 @pytest.fixture
@@ -183,8 +184,7 @@ def test_done_logs_once_a_day_and_answers_the_streaks(client, auth_headers, crea
 def seed_completions(app, habit_id: int, days_ago: list[int]) -> None:
     with app.app_context():
         for n in days_ago:
-            db.session.add(HabitCompletion(habit_id=habit_id, done_on=date.today() - timedelta(days=n)))
-        db.session.commit()
+            HabitCompletionFactory(habit_id=habit_id, done_on=date.today() - timedelta(days=n))
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Habit, HabitCompletion, HabitReminder, Notification
+from app.models import Habit, HabitReminder, Notification
 from app.services import habits
+from tests.factories import HabitCompletionFactory, HabitFactory
 
 
 def local(zone: str, *args) -> datetime:
@@ -25,10 +26,9 @@ def add_habit(app, make_user):
         if zone not in owners:
             owners[zone] = make_user(timezone=zone)
         with app.app_context():
-            habit = Habit(user_id=owners[zone], time=at, action=action, start_date=start, periodicity_days=every)
-            db.session.add(habit)
-            db.session.commit()
-            return habit.id
+            return HabitFactory(
+                user_id=owners[zone], time=at, action=action, start_date=start, periodicity_days=every
+            ).id
 
     return adder
 
@@ -93,8 +93,7 @@ def test_a_window_across_local_midnight_reminds_the_previous_days_slot(app, add_
 def test_a_habit_done_in_the_current_period_is_not_reminded(app, add_habit):
     habit = add_habit("UTC", time(18, 0), start=date(2026, 1, 1), every=3)
     with app.app_context():
-        db.session.add(HabitCompletion(habit_id=habit, done_on=date(2026, 1, 7)))  # 7 Jan opens a period
-        db.session.commit()
+        HabitCompletionFactory(habit_id=habit, done_on=date(2026, 1, 7))  # 7 Jan opens a period
 
     assert remind(app, local("UTC", 2026, 1, 7, 18, 2)) == 0
     assert remind(app, local("UTC", 2026, 1, 10, 18, 2)) == 1  # the next period
@@ -174,17 +173,14 @@ def test_the_operator_command_runs_a_pass(app, add_habit):
 
 
 def test_reminders_reach_a_linked_telegram_chat(app_factory, make_user):
-    from tests.habits.telegram_standin import BotAPI
+    from tests.telegram.standin import BotAPI
 
     bot = BotAPI().start()
     try:
         app = app_factory(TELEGRAM_BOT_TOKEN="1:T", TELEGRAM_API_URL=bot.url)
         owner = make_user(timezone="UTC", telegram_chat_id="4242")
         with app.app_context():
-            db.session.add(
-                Habit(user_id=owner, time=time(7, 0), action="meditate", place="balcony", start_date=date(2026, 1, 1))
-            )
-            db.session.commit()
+            HabitFactory(user_id=owner, time=time(7, 0), action="meditate", place="balcony")
             habits.remind_due_habits(local("UTC", 2026, 2, 2, 7, 1))
     finally:
         bot.stop()

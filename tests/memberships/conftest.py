@@ -1,10 +1,6 @@
-"""Membership fixtures: the permission cast (reused from training) and tier bodies."""
+"""Membership fixtures: tier bodies and a tier (the cast and their logins are root fixtures)."""
 
 import pytest
-
-from tests.training import conftest as training
-
-cast, headers_of = training.cast, training.headers_of  # the training suite's people and logins
 
 TIERS = "/api/v1/memberships/"
 

@@ -7,23 +7,11 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.integrations import realtime
 from app.models import Notification, NotificationPreferences, NotificationType, User
 from app.models.base import utcnow
 from app.queueing import on_commit
 from app.services import notifications
 from app.services.notifications import _Recipient
-
-
-@pytest.fixture
-def emitted(monkeypatch):
-    """Capture what the realtime module emits."""
-    events = []
-    monkeypatch.setattr(
-        realtime, "emit_to_user", lambda user_id, name, payload: events.append((user_id, name, payload))
-    )
-    monkeypatch.setattr(realtime, "broadcast", lambda name, payload: events.append(("everyone", name, payload)))
-    return events
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from itertools import count
 import pytest
 
 from app.extensions import db
-from app.models import Exercise, TrainerClient, User
+from app.models import TrainerClient, User
 from app.services import coaching, plans, workouts
+from tests.factories import ExerciseFactory
 
 ACTORS = ("alice", "mallory", "coach", "stranger", "root")
 WORKOUT = {"training_type": "yoga", "title": "Flow", "exercises": [{"exercise_id": "{exercise}", "sets": 2}]}
@@ -96,10 +97,7 @@ def fresh_world(app, cast, exercises):
             )
             if not assignment.is_active:
                 coaching.assign(root, cast["coach"], cast["alice"])
-            unused = Exercise(muscle_group="core")
-            unused.rename(f"Unused {n}")
-            db.session.add(unused)
-            db.session.commit()
+            unused = ExerciseFactory(title=f"Unused {n}")
             session = {"training_type": "strength", "title": "Push", "date": date(2026, 1, 5), "duration_min": 45}
             entries = [{"exercise_id": exercises["Plank"], "order": 1, "sets": 3, "reps": 10, "rest_sec": 60}]
             workout = workouts.create_workout(alice, {**session, "exercises": entries})

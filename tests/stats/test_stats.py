@@ -11,7 +11,7 @@ from app.extensions import db
 from app.lib.dates import week_start as week_of
 from app.models import PersonalRecord, PlanWorkout, User, UserStats, Workout, WorkoutExercise
 from app.services import stats, workouts
-from tests.training.conftest import TODAY, entry, workout_body
+from tests.fixtures.training import TODAY, entry, workout_body
 
 URL = "/api/v1/stats/"
 WORKOUTS = "/api/v1/workouts/"

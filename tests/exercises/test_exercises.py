@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import Exercise
 from app.services.seed_data import EXERCISES
-from tests.training.conftest import entry, workout_body
+from tests.fixtures.training import entry, workout_body
 
 URL = "/api/v1/exercises/"
 

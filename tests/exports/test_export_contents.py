@@ -9,12 +9,13 @@ import zipfile
 import pytest
 
 from app.extensions import db
-from app.models import Exercise, HabitReminder, NotificationType, OneTimeToken, User
+from app.models import NotificationType, OneTimeToken, User
 from app.services import coaching, notifications
 from app.services.exports import DOCUMENTS, TABLES
 from tests.conftest import login
-from tests.reports.conftest import TODAY, request_report
-from tests.training.conftest import entry, workout_body
+from tests.factories import ExerciseFactory, HabitReminderFactory
+from tests.fixtures.training import TODAY, entry, workout_body
+from tests.reports.conftest import request_report
 
 # Each table and how a row names its owner (habit rows name the habit, checked against the owner's habits).
 OWNER_KEY = {
@@ -71,10 +72,8 @@ def give_everything(app, client, headers_of, exercises, username: str, tier_id: 
     response = client.put(f"/api/v1/admin/users/{user_id}/membership/", json=membership, headers=headers_of("root"))
     assert response.status_code == 200, response.json
     with app.app_context():
-        db.session.add(HabitReminder(habit_id=habit["id"], slot_date=TODAY))
-        exercise = Exercise(muscle_group="legs", created_by_id=user_id)  # one they added to the catalog
-        exercise.rename(f"{username} lunge")
-        db.session.add(exercise)
+        HabitReminderFactory(habit_id=habit["id"], slot_date=TODAY)
+        ExerciseFactory(title=f"{username} lunge", muscle_group="legs", created_by_id=user_id)  # added to the catalog
         notifications.notify([user_id], NotificationType.SYSTEM, f"{username} announcement")
         user = db.session.get(User, user_id)
         user.telegram_chat_id = f"{user_id}000"

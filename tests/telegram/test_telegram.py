@@ -5,11 +5,10 @@ from rq.job import JobStatus
 
 from app.extensions import db
 from app.integrations import telegram
-from app.jobs.runtime import ThreadWorker, build_worker
 from app.models import User
 from app.queueing import get_queue
 from tests.conftest import bearer
-from tests.habits.telegram_standin import BotAPI
+from tests.telegram.standin import BotAPI
 
 TOKEN = "123456:TEST-TOKEN"
 SECRET = "webhook-secret-abc"
@@ -122,14 +121,14 @@ def test_a_telegram_outage_fails_the_message_job_so_it_is_retried(tg_app, bot, f
         telegram.send_message("555", "hello")
 
 
-def test_a_failed_message_is_retried_later_and_nothing_else_is_lost(app_factory, bot, user):
+def test_a_failed_message_is_retried_later_and_nothing_else_is_lost(app_factory, bot, user, run_jobs):
     app = app_factory(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=bot.url, JOBS_RUN_INLINE=False, TELEGRAM_TIMEOUT=1)
     bot.status = 500
     with app.app_context():
         telegram.send_after_commit("555", "first")
         telegram.send_after_commit("556", "second")
         db.session.commit()
-        build_worker(app, ThreadWorker).work(burst=True, logging_level="WARNING")
+        run_jobs(app, "WARNING")
         jobs = [
             get_queue("high").fetch_job(job_id) for job_id in get_queue("high").scheduled_job_registry.get_job_ids()
         ]

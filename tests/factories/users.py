@@ -1,19 +1,12 @@
-"""factory_boy factories; they need an app context (the `db` fixture, or `with app.app_context()`)."""
+"""People: accounts with a known password."""
 
 import factory
-from factory.alchemy import SQLAlchemyModelFactory
 
 from app.extensions import db
 from app.models import Role, User
+from tests.factories.base import BaseFactory
 
 DEFAULT_PASSWORD = "correct horse battery"
-
-
-class BaseFactory(SQLAlchemyModelFactory):
-    class Meta:
-        abstract = True
-        sqlalchemy_session_factory = lambda: db.session  # noqa: E731 - the current app context's session
-        sqlalchemy_session_persistence = "commit"
 
 
 class UserFactory(BaseFactory):
@@ -33,3 +26,8 @@ class UserFactory(BaseFactory):
         user.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             db.session.commit()
+
+
+def owner_id() -> int:
+    """A new user's id: the owner of a row made without one."""
+    return UserFactory().id

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.training.conftest import entry, workout_body
+from tests.fixtures.training import entry, workout_body
 
 ADMIN_URL = "/api/v1/admin/trainer-clients/"
 CLIENTS_URL = "/api/v1/trainers/me/clients/"

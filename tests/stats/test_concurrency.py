@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models import User
 from app.services import stats, workouts
 from tests.conftest import REAL_DATABASE_URL
-from tests.training.conftest import TODAY
-from tests.training.test_stats import snapshot
+from tests.fixtures.training import TODAY
+from tests.stats.test_stats import snapshot
 
 pytestmark = pytest.mark.skipif(not REAL_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 

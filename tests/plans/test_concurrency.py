@@ -4,7 +4,7 @@ the same position all land (each there when its turn came) and a repeated identi
 import pytest
 
 from tests.concurrency import race, statuses
-from tests.training.conftest import entry, workout_body
+from tests.fixtures.training import entry, workout_body
 
 URL = "/api/v1/training-plans/"
 CALLS = 12

@@ -2,7 +2,7 @@ import io
 import json
 import zipfile
 
-from tests.reports.conftest import TODAY
+from tests.fixtures.training import TODAY
 
 FILES = {"profile.json"} | {
     f"{name}.{ext}" for name in ("goals", "metrics", "workouts", "plans") for ext in ("json", "csv")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.training.conftest import entry, workout_body
+from tests.fixtures.training import entry, workout_body
 
 URL = "/api/v1/training-plans/"
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import PersonalRecord, UserStats, Workout, WorkoutExercise
-from tests.training.conftest import TODAY, entry, workout_body
+from tests.fixtures.training import TODAY, entry, workout_body
 
 URL = "/api/v1/workouts/"
 

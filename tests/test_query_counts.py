@@ -1,0 +1,157 @@
+"""Every list endpoint costs the same number of SQL statements for one row as for many (no N+1).
+
+The guarded lists are read from the OpenAPI document (a GET answering an array, or `{items, ...}`): a new list
+fails `test_every_list_endpoint_has_a_query_count_guard` until it gets a line in GUARDS.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+
+from app.models import AccessLevel
+from tests.factories import (
+    AuditEventFactory,
+    AuthSessionFactory,
+    BodyMetricFactory,
+    DataExportFactory,
+    ExerciseFactory,
+    GoalFactory,
+    HabitCompletionFactory,
+    HabitFactory,
+    MembershipChangeFactory,
+    MembershipTierFactory,
+    NotificationFactory,
+    PersonalRecordFactory,
+    PlanWorkoutFactory,
+    ReportFactory,
+    TrainerClientFactory,
+    TrainingPlanFactory,
+    UserFactory,
+    WorkoutExerciseFactory,
+    WorkoutFactory,
+)
+
+FEW, MANY = 1, 6
+
+
+def times(make: Callable[[dict], object]) -> Callable[[dict, int], None]:
+    """A seeder that makes `n` rows, one `make(world)` each."""
+
+    def seed(world: dict, n: int) -> None:
+        for _ in range(n):
+            make(world)
+
+    return seed
+
+
+def workout_with_an_entry(world: dict) -> None:
+    WorkoutExerciseFactory(workout_id=WorkoutFactory(user_id=world["alice"]).id, order=1)
+
+
+def plan_with_a_workout(world: dict) -> None:
+    plan = TrainingPlanFactory(user_id=world["alice"])
+    PlanWorkoutFactory(plan_id=plan.id, workout_id=WorkoutFactory(user_id=world["alice"]).id, position=1)
+
+
+def completion(world: dict) -> None:
+    if "habit_id" not in world:
+        world["habit_id"] = HabitFactory(user_id=world["alice"]).id
+    world["done"] = world.get("done", 0) + 1
+    HabitCompletionFactory(habit_id=world["habit_id"], done_on=date(2026, 1, 1) + timedelta(days=world["done"]))
+
+
+def tier(world: dict) -> None:
+    taken = world.setdefault("levels", [])
+    level = next(level for level in AccessLevel if level not in taken)
+    taken.append(level)
+    MembershipTierFactory(access_level=level, price_cents=1000 * len(taken))
+
+
+@dataclass(frozen=True)
+class Guard:
+    viewer: str  # one of the cast (tests/fixtures/people.py) who lists
+    seed: Callable[[dict, int], None]  # add n rows the viewer sees, in an app context
+    path_args: dict[str, str] = field(default_factory=dict)  # path parameter -> the world's key
+    many: int = MANY
+    query: str = "page_size=100"  # one page holds every row (flask-smorest pages hold 10 by default)
+
+
+GUARDS = {
+    "/api/v1/admin/audit-events/": Guard("root", times(lambda w: AuditEventFactory(user_id=w["mallory"]))),
+    "/api/v1/admin/trainer-clients/": Guard("root", times(lambda w: TrainerClientFactory())),
+    "/api/v1/admin/users/": Guard("root", times(lambda w: UserFactory())),
+    "/api/v1/admin/users/{user_id}/membership/history/": Guard(
+        "root", times(lambda w: MembershipChangeFactory(user_id=w["mallory"])), {"user_id": "mallory"}
+    ),
+    "/api/v1/clients/me/trainers/": Guard("alice", times(lambda w: TrainerClientFactory(client_id=w["alice"]))),
+    "/api/v1/exercises/": Guard("alice", times(lambda w: ExerciseFactory())),
+    "/api/v1/export/": Guard("alice", times(lambda w: DataExportFactory(user_id=w["alice"]))),
+    "/api/v1/fitness-goals/": Guard("alice", times(lambda w: GoalFactory(user_id=w["alice"]))),
+    "/api/v1/habits/": Guard("alice", times(lambda w: HabitFactory(user_id=w["alice"]))),
+    "/api/v1/habits/public/": Guard("alice", times(lambda w: HabitFactory(user_id=w["mallory"], is_public=True))),
+    "/api/v1/habits/{habit_id}/completions/": Guard("alice", times(completion), {"habit_id": "habit_id"}),
+    "/api/v1/memberships/": Guard("alice", times(tier), many=len(AccessLevel)),  # one tier per access level
+    "/api/v1/metrics/": Guard("alice", times(lambda w: BodyMetricFactory(user_id=w["alice"]))),
+    "/api/v1/notifications/": Guard(
+        "alice", times(lambda w: NotificationFactory(recipient_id=w["alice"])), query="limit=50"
+    ),
+    "/api/v1/reports/": Guard("alice", times(lambda w: ReportFactory(user_id=w["alice"]))),
+    "/api/v1/sessions/": Guard("alice", times(lambda w: AuthSessionFactory(user_id=w["alice"]))),
+    "/api/v1/stats/records/": Guard("alice", times(lambda w: PersonalRecordFactory(user_id=w["alice"]))),
+    "/api/v1/trainers/me/clients/": Guard("coach", times(lambda w: TrainerClientFactory(trainer_id=w["coach"]))),
+    "/api/v1/training-plans/": Guard("alice", times(plan_with_a_workout)),
+    "/api/v1/users/": Guard("alice", times(lambda w: UserFactory())),
+    "/api/v1/workouts/": Guard("alice", times(workout_with_an_entry)),
+}
+
+
+def rows(body) -> list:
+    return body if isinstance(body, list) else body["items"]
+
+
+def is_list(operation: dict, schemas: dict) -> bool:
+    schema = operation["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    if "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema.get("type") == "array" or "items" in schema.get("properties", {})
+
+
+def test_every_list_endpoint_has_a_query_count_guard(client):
+    spec = client.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    lists = {
+        path
+        for path, operations in spec["paths"].items()
+        if "get" in operations and is_list(operations["get"], schemas)
+    }
+
+    assert lists == set(GUARDS)
+
+
+@pytest.mark.parametrize("path", sorted(GUARDS))
+def test_a_list_costs_the_same_queries_for_one_row_as_for_many(app, client, cast, headers_of, count_queries, path):
+    guard = GUARDS[path]
+    world = dict(cast)
+    headers = headers_of(guard.viewer)
+
+    def seed(n: int) -> str:
+        with app.app_context():
+            guard.seed(world, n)
+        return path.format(**{arg: world[key] for arg, key in guard.path_args.items()}) + "?" + guard.query
+
+    def listed(url: str) -> tuple[int, list[str]]:
+        with count_queries() as counter:
+            response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.json
+        return len(rows(response.json)), counter.statements
+
+    url = seed(FEW)
+    listed(url)  # the first request of a test may warm caches; count from the second
+    few, few_statements = listed(url)
+    seed(guard.many - FEW)
+    many, many_statements = listed(url)
+
+    assert many - few == guard.many - FEW  # every new row is listed, so the count below covers them
+    assert len(many_statements) <= len(few_statements), "\n".join(many_statements)
