@@ -1,15 +1,24 @@
-"""What every blueprint shares: pagination over SQLAlchemy selects, bounded ids, field validators."""
+"""What every blueprint shares: the request schema base, bounded ids and dates, date ranges, and the two kinds
+of lists: page lists (`SQLPage`: `?page=&page_size=`, totals in `X-Pagination`) and keyset timelines
+(`Keyset`: `?cursor=&limit=` → `{items, next_cursor}` with an opaque, signed cursor)."""
 
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
 import marshmallow as ma
+from flask import current_app
 from flask_smorest import Page
-from sqlalchemy import Select, func, select
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import Select, TypeDecorator, func, select, tuple_
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
 from app.models.base import MAX_ID
+
+MAX_BIG_ID = 2**63 - 1  # BIGINT keys (notifications)
 
 # Dates a client may send: far enough from years 1 and 9999 that a day, a week or a timezone either side
 # (date arithmetic in services and queries) can never overflow.
@@ -82,4 +91,183 @@ def validate_local_time(value: time) -> None:
         raise ma.ValidationError("A local time of day (HH:MM) without a UTC offset: it is in your timezone.")
 
 
-Id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
+# --- request schemas ------------------------------------------------------------------------------------------
+
+
+class BaseSchema(ma.Schema):
+    """The base of every request schema: a body field the API does not know is a 422 naming it, not dropped.
+
+    Query strings are loaded by webargs with `unknown=EXCLUDE` whatever the schema says, so an unknown query
+    argument is ignored, as before. Output-only schemas may stay plain `ma.Schema`."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class Id(ma.fields.Integer):
+    """A row id: 1 to MAX_ID (a PostgreSQL integer); a larger one cannot exist and must not reach the database."""
+
+    maximum = MAX_ID
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, ma.validate.Range(min=1, max=self.maximum))
+
+
+class BigId(Id):
+    """The id of a BIGINT key (notifications)."""
+
+    maximum = MAX_BIG_ID
+
+
+class DateRangeSchema(BaseSchema):
+    """Two bounds, dates or instants, named in `range_fields`: the end may not be before the start, nor more than
+    `max_days_after` days after it. The error names the end as the client wrote it (its data_key)."""
+
+    range_fields: ClassVar[tuple[str, str]] = ("date_from", "date_to")
+    max_days_after: ClassVar[int | None] = None
+
+    def range_bounds(self, data: dict) -> tuple[Any, Any]:
+        """The bounds to check: those sent (a subclass with defaults answers the defaulted ones)."""
+        start, end = self.range_fields
+        return data.get(start), data.get(end)
+
+    @ma.validates_schema
+    def _check_range(self, data: dict, **kwargs) -> None:
+        start, end = self.range_bounds(data)
+        if start is None or end is None:
+            return
+        start_key, end_key = (self.fields[name].data_key or name for name in self.range_fields)
+        if end < start:
+            raise ma.ValidationError(f"Must not be before {start_key}.", end_key)
+        if self.max_days_after is not None and end - start > timedelta(days=self.max_days_after):
+            raise ma.ValidationError(f"Must be at most {self.max_days_after} days after {start_key}.", end_key)
+
+
+# --- keyset timelines -----------------------------------------------------------------------------------------
+
+TIMELINE_LIMIT = 20
+TIMELINE_MAX_LIMIT = 100
+MAX_CURSOR_LENGTH = 500
+BAD_CURSOR = "Not a cursor this list gave out; start again without one."
+_CURSOR_SALT = "cursor"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a timeline's next page starts: strictly past `position` (the sort key of the last item answered)."""
+
+    position: tuple
+    is_descending: bool
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_CURSOR_SALT)
+
+
+class Keyset:
+    """A timeline's unique sort key, e.g. `Keyset("feed", Post.created_at, Post.id)` (with an index on it), and
+    its cursors.
+
+    A cursor is the key of the last item answered, named after its timeline and signed with SECRET_KEY: a client
+    can neither forge a position nor carry a cursor to another list, and every bad one is a 422 naming `cursor`.
+    Pages never shift under inserts: the next one continues strictly past the key."""
+
+    def __init__(self, name: str, *columns):
+        self.name = name
+        self.columns = columns
+
+    def page(self, query: Select, *, cursor: Cursor | None, limit: int, is_descending: bool = True) -> dict:
+        """`{items, next_cursor}`: up to `limit` rows of `query` past `cursor`, in the cursor's direction (or
+        `is_descending` on the first page); `next_cursor` is None when nothing follows."""
+        if cursor is not None:
+            is_descending = cursor.is_descending
+            query = query.where(self._past(cursor))
+        order = [column.desc() if is_descending else column.asc() for column in self.columns]
+        items = list(db.session.scalars(query.order_by(*order).limit(limit + 1)))
+        has_more = len(items) > limit
+        items = items[:limit]
+        return {"items": items, "next_cursor": self.encode(items[-1], is_descending) if has_more else None}
+
+    def _past(self, cursor: Cursor):
+        if len(self.columns) == 1:
+            (column,), (value,) = self.columns, cursor.position
+            return column < value if cursor.is_descending else column > value
+        key = tuple_(*self.columns)
+        return key < cursor.position if cursor.is_descending else key > cursor.position
+
+    def encode(self, item, is_descending: bool) -> str:
+        position = [getattr(item, column.key) for column in self.columns]
+        payload = [self.name, "<" if is_descending else ">"]
+        payload += [value.isoformat() if isinstance(value, date) else value for value in position]
+        return _serializer().dumps(payload)
+
+    def decode(self, token: str) -> Cursor:
+        """The cursor `token` stands for; `ma.ValidationError` when it is not one this timeline gave out."""
+        try:
+            payload = _serializer().loads(token)
+        except BadData:
+            raise ma.ValidationError(BAD_CURSOR) from None
+        if not (
+            isinstance(payload, list)
+            and len(payload) == 2 + len(self.columns)
+            and payload[0] == self.name
+            and payload[1] in ("<", ">")
+        ):
+            raise ma.ValidationError(BAD_CURSOR)
+        try:
+            position = tuple(_key_value(column, value) for column, value in zip(self.columns, payload[2:], strict=True))
+        except (TypeError, ValueError):
+            raise ma.ValidationError(BAD_CURSOR) from None
+        return Cursor(position, payload[1] == "<")
+
+
+def _key_value(column, value):
+    """A sort-key value back from its JSON form (dates and instants travel as ISO strings)."""
+    sql_type = column.type
+    while isinstance(sql_type, TypeDecorator):  # e.g. UTCDateTime, whose own python_type says only `object`
+        sql_type = sql_type.impl_instance
+    kind = sql_type.python_type
+    if kind in (date, datetime) and isinstance(value, str):
+        value = kind.fromisoformat(value)
+    if not isinstance(value, kind):
+        raise TypeError(f"{column.key}: {type(value).__name__} is not {kind.__name__}")
+    return value
+
+
+class TimelineArgsSchema(BaseSchema):
+    """`?cursor=&limit=` of every timeline; a subclass names its `keyset` and may add filters."""
+
+    keyset: ClassVar[Keyset]
+
+    cursor = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=MAX_CURSOR_LENGTH, error=BAD_CURSOR),
+        metadata={"description": "Opaque: the `next_cursor` of the previous page, as it was answered."},
+    )
+    limit = ma.fields.Integer(
+        load_default=TIMELINE_LIMIT,
+        validate=ma.validate.Range(min=1, max=TIMELINE_MAX_LIMIT),
+        metadata={"description": f"Items per page (at most {TIMELINE_MAX_LIMIT})."},
+    )
+
+    @ma.post_load
+    def _open_cursor(self, data: dict, **kwargs) -> dict:
+        if "cursor" in data:
+            try:
+                data["cursor"] = self.keyset.decode(data["cursor"])
+            except ma.ValidationError as error:
+                raise ma.ValidationError(error.messages, "cursor") from None
+        return data
+
+
+@cache
+def timeline_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The answer of a timeline of `item_schema`: `{items, next_cursor}` (`NotificationSchema` → `NotificationPage`)."""
+    fields = {
+        "items": ma.fields.List(ma.fields.Nested(item_schema)),
+        "next_cursor": ma.fields.String(
+            allow_none=True,
+            metadata={"description": "Pass back as `cursor` for the next page; null when there is none (yet)."},
+        ),
+    }
+    return ma.Schema.from_dict(fields, name=item_schema.__name__.removesuffix("Schema") + "PageSchema")

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sqlalchemy import delete, func, insert, literal, select, text, update
+from sqlalchemy import Select, delete, func, insert, literal, select, text, update
 
 from app.errors import NotFound
 from app.extensions import db
@@ -257,22 +257,15 @@ def announce_to(usernames: list[str], message: str) -> int:
 # --- the inbox ----------------------------------------------------------------------------------------------
 
 
-def inbox(user: User, *, unread: bool | None, cursor: int | None, after: int | None, limit: int):
-    """Newest first below `cursor`; or, to catch up after reconnecting, oldest first above `after`."""
+def inbox(user: User, *, unread: bool | None, after: int | None) -> Select:
+    """The user's notifications (only unread or read ones, if asked), or, to catch up after reconnecting, those
+    newer than the id `after`; unordered: the timeline pager orders and pages them by id."""
     query = select(Notification).where(Notification.recipient_id == user.id)
     if unread is not None:
         query = query.where(Notification.is_read.is_(not unread))
     if after is not None:
-        query = query.where(Notification.id > after).order_by(Notification.id.asc())
-    else:
-        if cursor is not None:
-            query = query.where(Notification.id < cursor)
-        query = query.order_by(Notification.id.desc())
-    items = list(db.session.scalars(query.limit(limit + 1)))
-    has_more = len(items) > limit
-    items = items[:limit]
-    next_cursor = str(items[-1].id) if items and (has_more or after is not None) else None
-    return items, next_cursor
+        query = query.where(Notification.id > after)
+    return query
 
 
 def unread_count(user: User) -> int:

@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID
+from app.blueprints.common import BaseSchema, Id
 from app.blueprints.users.schemas import UserSchema
 from app.models import AuditType, Role
 
@@ -11,12 +11,12 @@ class AdminUserSchema(UserSchema):
     deactivated_at = fields.AwareDateTime(allow_none=True)
 
 
-class AdminUserUpdateSchema(ma.Schema):
+class AdminUserUpdateSchema(BaseSchema):
     role = fields.String(validate=validate.OneOf([str(r) for r in Role]))
     is_active = fields.Boolean()
 
 
-class AdminUserArgsSchema(ma.Schema):
+class AdminUserArgsSchema(BaseSchema):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of a username or email."})
     role = fields.String(validate=validate.OneOf([str(r) for r in Role]))
     include_inactive = fields.Boolean(load_default=False)
@@ -33,6 +33,6 @@ class AuditEventSchema(ma.Schema):
     created_at = fields.AwareDateTime()
 
 
-class AuditArgsSchema(ma.Schema):
-    user_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+class AuditArgsSchema(BaseSchema):
+    user_id = Id()
     type = fields.String(validate=validate.OneOf([str(t) for t in AuditType]))

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import marshmallow as ma
 from marshmallow import fields
 
-from app.blueprints.common import BoundedDate
+from app.blueprints.common import BoundedDate, DateRangeSchema
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
@@ -13,29 +13,22 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-class RangeArgsSchema(ma.Schema):
+class RangeArgsSchema(DateRangeSchema):
     """`date_from`..`date_to`, both included, at most 366 days; by default the last 30 days up to today (UTC)."""
+
+    max_days_after = MAX_DAYS - 1
 
     date_from = BoundedDate(metadata={"description": "First day (included); defaults to 29 days before date_to."})
     date_to = BoundedDate(metadata={"description": "Last day (included); defaults to today (UTC)."})
 
-    @ma.validates_schema
-    def _check_range(self, data, **kwargs):
-        date_from, date_to = self._resolve(data)
-        if date_to < date_from:
-            raise ma.ValidationError("Must not be before date_from.", "date_to")
-        if (date_to - date_from).days + 1 > MAX_DAYS:
-            raise ma.ValidationError(f"The range may span at most {MAX_DAYS} days.", "date_to")
+    def range_bounds(self, data: dict) -> tuple[date, date]:
+        date_to = data.get("date_to") or _today()
+        return data.get("date_from") or date_to - timedelta(days=DEFAULT_DAYS - 1), date_to
 
     @ma.post_load
     def _defaults(self, data, **kwargs):
-        date_from, date_to = self._resolve(data)
+        date_from, date_to = self.range_bounds(data)
         return {"date_from": date_from, "date_to": date_to}
-
-    @staticmethod
-    def _resolve(data: dict) -> tuple[date, date]:
-        date_to = data.get("date_to") or _today()
-        return data.get("date_from") or date_to - timedelta(days=DEFAULT_DAYS - 1), date_to
 
 
 class RangeSchema(ma.Schema):

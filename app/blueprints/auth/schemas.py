@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.blueprints.common import BaseSchema
 from app.blueprints.users.schemas import USERNAME, ProfileFieldsSchema, UserSchema
 
 PASSWORD = validate.Length(min=8, max=128, error="Between 8 and 128 characters.")
@@ -12,7 +13,7 @@ class RegisterSchema(ProfileFieldsSchema):
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
 
 
-class LoginSchema(ma.Schema):
+class LoginSchema(BaseSchema):
     username = fields.String(
         required=True,
         validate=validate.Length(min=1, max=254),
@@ -29,7 +30,7 @@ class TokenPairSchema(ma.Schema):
     user = fields.Nested(UserSchema, required=True)
 
 
-class RefreshSchema(ma.Schema):
+class RefreshSchema(BaseSchema):
     refresh_token = fields.String(metadata={"description": "Or send it as the bearer token (or its cookie)."})
 
 
@@ -46,21 +47,21 @@ class RevokedCountSchema(ma.Schema):
     revoked_sessions = fields.Integer()
 
 
-class PasswordResetRequestSchema(ma.Schema):
+class PasswordResetRequestSchema(BaseSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
 
 
-class PasswordResetConfirmSchema(ma.Schema):
+class PasswordResetConfirmSchema(BaseSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
     new_password = fields.String(required=True, load_only=True, validate=PASSWORD)
 
 
-class ChangePasswordSchema(ma.Schema):
+class ChangePasswordSchema(BaseSchema):
     current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
     new_password = fields.String(required=True, load_only=True, validate=PASSWORD)
 
 
-class TokenConfirmSchema(ma.Schema):
+class TokenConfirmSchema(BaseSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 

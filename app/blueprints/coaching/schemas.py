@@ -1,9 +1,7 @@
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from app.blueprints.common import MAX_ID
-
-ID_RANGE = validate.Range(min=1, max=MAX_ID)
+from app.blueprints.common import BaseSchema, Id
 
 
 class TrainingPersonSchema(ma.Schema):
@@ -25,12 +23,12 @@ class TrainerClientSchema(ma.Schema):
     is_active = fields.Boolean()
 
 
-class TrainerClientCreateSchema(ma.Schema):
-    trainer_id = fields.Integer(required=True, validate=ID_RANGE, metadata={"description": "A trainer or admin."})
-    client_id = fields.Integer(required=True, validate=ID_RANGE)
+class TrainerClientCreateSchema(BaseSchema):
+    trainer_id = Id(required=True, metadata={"description": "A trainer or admin."})
+    client_id = Id(required=True)
 
 
-class TrainerClientArgsSchema(ma.Schema):
-    trainer_id = fields.Integer(validate=ID_RANGE)
-    client_id = fields.Integer(validate=ID_RANGE)
+class TrainerClientArgsSchema(BaseSchema):
+    trainer_id = Id()
+    client_id = Id()
     active = fields.Boolean()

@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.blueprints.common import BaseSchema
 from app.models import Complexity, MuscleGroup
 
 MUSCLE_GROUPS = validate.OneOf([str(m) for m in MuscleGroup])
@@ -29,7 +30,7 @@ class ExerciseSchema(ExerciseBriefSchema):
     updated_at = fields.AwareDateTime()
 
 
-class ExerciseCreateSchema(ma.Schema):
+class ExerciseCreateSchema(BaseSchema):
     title = fields.String(
         required=True,
         validate=[validate.Length(min=1, max=100), not_blank],
@@ -51,7 +52,7 @@ class ExercisePatchSchema(ExerciseUpdateSchema):
     """PATCH: any subset of the exercise's fields (used with partial=True)."""
 
 
-class ExerciseArgsSchema(ma.Schema):
+class ExerciseArgsSchema(BaseSchema):
     q = fields.String(
         validate=validate.Length(max=100), metadata={"description": "Words to find in the title or description."}
     )

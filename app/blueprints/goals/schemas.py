@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import BoundedDate
+from app.blueprints.common import BaseSchema, BoundedDate
 from app.models import GoalType, MetricField
 
 GOAL_TYPES = validate.OneOf([str(t) for t in GoalType])
@@ -22,7 +22,7 @@ class GoalSchema(ma.Schema):
     updated_at = fields.AwareDateTime()
 
 
-class GoalFieldsSchema(ma.Schema):
+class GoalFieldsSchema(BaseSchema):
     target_value = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
     unit = fields.String(allow_none=True, validate=validate.Length(max=16))
     metric = fields.String(allow_none=True, validate=METRICS)
@@ -44,7 +44,7 @@ class GoalUpdateSchema(GoalFieldsSchema):
     is_active = fields.Boolean()
 
 
-class GoalArgsSchema(ma.Schema):
+class GoalArgsSchema(BaseSchema):
     active = fields.Boolean()
     goal_type = fields.String(validate=GOAL_TYPES)
 

@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID, BoundedDate, validate_local_time
+from app.blueprints.common import BaseSchema, BoundedDate, Id, validate_local_time
 
 
 class HabitSchema(ma.Schema):
@@ -21,7 +21,7 @@ class HabitSchema(ma.Schema):
     updated_at = fields.AwareDateTime()
 
 
-class HabitWriteSchema(ma.Schema):
+class HabitWriteSchema(BaseSchema):
     """The rules that need the whole habit or the database (reward xor related habit, pleasant habits,
     the related habit being pleasant and visible) are checked by the service, on create and on update."""
 
@@ -29,7 +29,7 @@ class HabitWriteSchema(ma.Schema):
     time = fields.Time(required=True, validate=validate_local_time, metadata={"example": "07:30"})
     action = fields.String(required=True, validate=validate.Length(min=1, max=200))
     is_pleasant = fields.Boolean(load_default=False)
-    related_habit_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    related_habit_id = Id(allow_none=True)
     periodicity_days = fields.Integer(
         load_default=1,
         validate=validate.Range(min=1, max=7, error="Between 1 and 7: a habit is done at least once in 7 days."),
@@ -46,7 +46,7 @@ class HabitPatchSchema(HabitWriteSchema):
     """PATCH: any subset of the fields (used with partial=True, so no defaults are applied)."""
 
 
-class HabitArgsSchema(ma.Schema):
+class HabitArgsSchema(BaseSchema):
     is_pleasant = fields.Boolean()
     is_public = fields.Boolean()
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.blueprints.common import BaseSchema, Id
 from app.models import AccessLevel, ClientStatus
 
 ACCESS_LEVELS = validate.OneOf([str(level) for level in AccessLevel])
@@ -42,7 +43,7 @@ class TierSchema(ma.Schema):
     updated_at = fields.AwareDateTime()
 
 
-class TierCreateSchema(ma.Schema):
+class TierCreateSchema(BaseSchema):
     access_level = fields.String(required=True, validate=ACCESS_LEVELS)
     price = fields.Decimal(
         required=True,
@@ -66,7 +67,7 @@ class TierUpdateSchema(TierCreateSchema):
     """PATCH (used with partial=True): any of a tier's fields."""
 
 
-class TierArgsSchema(ma.Schema):
+class TierArgsSchema(BaseSchema):
     active = fields.Boolean()
 
 
@@ -78,13 +79,8 @@ class MembershipSchema(ma.Schema):
     updated_by_id = fields.Integer(allow_none=True)
 
 
-class MembershipUpdateSchema(ma.Schema):
-    tier_id = fields.Integer(
-        required=True,
-        allow_none=True,
-        validate=validate.Range(min=1, max=2**31 - 1),
-        metadata={"description": "null: none."},
-    )
+class MembershipUpdateSchema(BaseSchema):
+    tier_id = Id(required=True, allow_none=True, metadata={"description": "null: none."})
     client_status = fields.String(required=True, validate=CLIENT_STATUSES)
 
 

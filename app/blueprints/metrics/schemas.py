@@ -3,12 +3,12 @@ from datetime import UTC, datetime, timedelta
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import BoundedAwareDateTime
+from app.blueprints.common import BaseSchema, BoundedAwareDateTime, DateRangeSchema
 
 MEASUREMENT_NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Lower-case letters, digits and '_' (max 32).")
 
 
-class MeasurementSchema(ma.Schema):
+class MeasurementSchema(BaseSchema):
     value = fields.Float(required=True, validate=validate.Range(min=0, max=100_000))
     unit = fields.String(required=True, validate=validate.Length(min=1, max=16))
 
@@ -28,7 +28,7 @@ def not_in_the_future(value: datetime) -> None:
         raise ma.ValidationError("Must not be in the future.")
 
 
-class MetricCreateSchema(ma.Schema):
+class MetricCreateSchema(BaseSchema):
     recorded_at = BoundedAwareDateTime(
         default_timezone=UTC, validate=not_in_the_future, metadata={"description": "Defaults to now."}
     )
@@ -52,11 +52,8 @@ class MetricCreateSchema(ma.Schema):
             raise ma.ValidationError("Record at least one value.", "weight_kg")
 
 
-class MetricArgsSchema(ma.Schema):
+class MetricArgsSchema(DateRangeSchema):
+    range_fields = ("since", "until")
+
     since = BoundedAwareDateTime(default_timezone=UTC, data_key="from", metadata={"description": "From this instant."})
     until = BoundedAwareDateTime(default_timezone=UTC, data_key="to", metadata={"description": "Up to this instant."})
-
-    @ma.validates_schema
-    def _ordered(self, data, **kwargs):
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise ma.ValidationError("from must not be after to.", "to")

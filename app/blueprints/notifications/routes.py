@@ -3,6 +3,7 @@ from flask_jwt_extended import current_user
 
 from app.blueprints.notifications import blp
 from app.blueprints.notifications.schemas import (
+    INBOX,
     InboxArgsSchema,
     MarkReadResultSchema,
     MarkReadSchema,
@@ -22,14 +23,8 @@ class NotificationsView(MethodView):
     @blp.response(200, NotificationPageSchema)
     def get(self, args):
         """List the caller's notifications, newest first (or after a seen id, to catch up)."""
-        items, next_cursor = notifications.inbox(
-            current_user,
-            unread=args.get("unread"),
-            cursor=args.get("cursor"),
-            after=args.get("after"),
-            limit=args["limit"],
-        )
-        return {"items": items, "next_cursor": next_cursor}
+        query = notifications.inbox(current_user, unread=args.get("unread"), after=args.get("after"))
+        return INBOX.page(query, cursor=args.get("cursor"), limit=args["limit"], is_descending="after" not in args)
 
 
 @blp.route("/notifications/unread-count/")

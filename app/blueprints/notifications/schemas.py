@@ -1,9 +1,11 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.models import Channel, NotificationType
+from app.blueprints.common import MAX_BIG_ID, BaseSchema, BigId, Keyset, TimelineArgsSchema, timeline_schema
+from app.models import Channel, Notification, NotificationType
 
-BIG_ID = validate.Range(min=1, max=2**63 - 1)
+# Ids grow with time, so the id alone is the inbox's unique sort key (indexed with the recipient).
+INBOX = Keyset("notifications", Notification.id)
 
 
 class NotificationSchema(ma.Schema):
@@ -18,18 +20,23 @@ class NotificationSchema(ma.Schema):
     created_at = fields.AwareDateTime()
 
 
-class NotificationPageSchema(ma.Schema):
-    items = fields.List(fields.Nested(NotificationSchema))
-    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as `cursor` (or `after`) for more."})
+NotificationPageSchema = timeline_schema(NotificationSchema)
 
 
-class InboxArgsSchema(ma.Schema):
-    cursor = fields.Integer(validate=BIG_ID, metadata={"description": "Older than this (newest first)."})
+class InboxArgsSchema(TimelineArgsSchema):
+    """Newest first, or, with `after`, oldest first from a notification the client has; `cursor` then carries on
+    in the same direction."""
+
+    keyset = INBOX
+
     after = fields.Integer(
-        validate=validate.Range(min=0, max=2**63 - 1),
-        metadata={"description": "Newer than this, oldest first: catch up after reconnecting."},
+        validate=validate.Range(min=0, max=MAX_BIG_ID),
+        metadata={
+            "description": "The `id` of the newest notification the client has (live pushes carry it; 0 for all): "
+            "those newer, oldest first, to catch up after reconnecting. `next_cursor` continues them; null means "
+            "caught up."
+        },
     )
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     unread = fields.Boolean(metadata={"description": "Only unread (true) or only read (false)."})
 
     @ma.validates_schema
@@ -42,8 +49,8 @@ class UnreadCountSchema(ma.Schema):
     count = fields.Integer()
 
 
-class MarkReadSchema(ma.Schema):
-    ids = fields.List(fields.Integer(validate=BIG_ID), validate=validate.Length(min=1, max=500))
+class MarkReadSchema(BaseSchema):
+    ids = fields.List(BigId(), validate=validate.Length(min=1, max=500))
     all = fields.Boolean()
 
     @ma.validates_schema
@@ -57,13 +64,13 @@ class MarkReadResultSchema(ma.Schema):
     unread_count = fields.Integer()
 
 
-class ChannelChoicesSchema(ma.Schema):
+class ChannelChoicesSchema(BaseSchema):
     in_app = fields.Boolean()
     email = fields.Boolean()
     telegram = fields.Boolean()
 
 
-class QuietHoursSchema(ma.Schema):
+class QuietHoursSchema(BaseSchema):
     start = fields.Time(required=True, format="%H:%M")
     end = fields.Time(required=True, format="%H:%M")
 
@@ -73,7 +80,7 @@ class QuietHoursSchema(ma.Schema):
             raise ma.ValidationError("start and end must differ.", "end")
 
 
-class PreferencesSchema(ma.Schema):
+class PreferencesSchema(BaseSchema):
     channels = fields.Dict(
         keys=fields.String(validate=validate.OneOf([str(t) for t in NotificationType])),
         values=fields.Nested(ChannelChoicesSchema),

@@ -1,13 +1,12 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID
+from app.blueprints.common import BaseSchema, Id
 from app.blueprints.exercises.schemas import not_blank
 from app.models import PlanStatus
 from app.services.plans import MAX_WORKOUTS
 
 STATUSES = validate.OneOf([str(s) for s in PlanStatus])
-ID_RANGE = validate.Range(min=1, max=MAX_ID)
 
 
 def _distinct(ids: list[int]) -> None:
@@ -17,7 +16,7 @@ def _distinct(ids: list[int]) -> None:
 
 def workout_id_list(**kwargs) -> fields.List:
     return fields.List(
-        fields.Integer(validate=ID_RANGE),
+        Id(),
         validate=[validate.Length(max=MAX_WORKOUTS), _distinct],
         metadata={"description": "Workouts of the plan's owner, in order."},
         **kwargs,
@@ -36,17 +35,15 @@ class TrainingPlanSchema(ma.Schema):
     updated_at = fields.AwareDateTime()
 
 
-class TrainingPlanCreateSchema(ma.Schema):
-    user_id = fields.Integer(
-        validate=ID_RANGE, metadata={"description": "Trainers: the client the plan is for. Yourself by default."}
-    )
+class TrainingPlanCreateSchema(BaseSchema):
+    user_id = Id(metadata={"description": "Trainers: the client the plan is for. Yourself by default."})
     title = fields.String(required=True, validate=[validate.Length(min=1, max=100), not_blank])
     description = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
     status = fields.String(load_default=str(PlanStatus.ACTIVE), validate=STATUSES)
     workout_ids = workout_id_list(load_default=list)
 
 
-class TrainingPlanPatchSchema(ma.Schema):
+class TrainingPlanPatchSchema(BaseSchema):
     """PATCH: any subset; `status` only moves forward; `workout_ids` replaces the list (add, remove, reorder)."""
 
     title = fields.String(validate=[validate.Length(min=1, max=100), not_blank])
@@ -55,19 +52,17 @@ class TrainingPlanPatchSchema(ma.Schema):
     workout_ids = workout_id_list()
 
 
-class PlanWorkoutsSchema(ma.Schema):
+class PlanWorkoutsSchema(BaseSchema):
     workout_ids = workout_id_list(required=True)
 
 
-class PlanWorkoutAddSchema(ma.Schema):
-    workout_id = fields.Integer(required=True, validate=ID_RANGE)
+class PlanWorkoutAddSchema(BaseSchema):
+    workout_id = Id(required=True)
     position = fields.Integer(
         validate=validate.Range(min=1, max=MAX_WORKOUTS), metadata={"description": "1-based; the end by default."}
     )
 
 
-class TrainingPlanArgsSchema(ma.Schema):
-    user_id = fields.Integer(
-        validate=ID_RANGE, metadata={"description": "A client of yours (trainers); yourself by default."}
-    )
+class TrainingPlanArgsSchema(BaseSchema):
+    user_id = Id(metadata={"description": "A client of yours (trainers); yourself by default."})
     status = fields.String(validate=STATUSES)

@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID, BoundedDate
+from app.blueprints.common import BoundedDate, DateRangeSchema, Id
 from app.models import FileStatus, ReportFormat
 
 MAX_RANGE_DAYS = 366
@@ -19,23 +19,12 @@ class ReportSchema(ma.Schema):
     error = fields.String(allow_none=True, metadata={"description": "Why it failed, once `status` is failed."})
 
 
-class ReportCreateSchema(ma.Schema):
+class ReportCreateSchema(DateRangeSchema):
+    max_days_after = MAX_RANGE_DAYS
+
     date_from = BoundedDate(required=True)
     date_to = BoundedDate(
         required=True, metadata={"description": f"On or after date_from, at most {MAX_RANGE_DAYS} days later."}
     )
     format = fields.String(required=True, validate=validate.OneOf([str(f) for f in ReportFormat]))
-    user_id = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_ID),
-        metadata={"description": "A client assigned to you (trainers); defaults to yourself."},
-    )
-
-    @ma.validates_schema
-    def check_range(self, data: dict, **_kwargs) -> None:
-        if "date_from" not in data or "date_to" not in data:
-            return
-        days = (data["date_to"] - data["date_from"]).days
-        if days < 0:
-            raise ma.ValidationError("Must be on or after date_from.", "date_to")
-        if days > MAX_RANGE_DAYS:
-            raise ma.ValidationError(f"The range may span at most {MAX_RANGE_DAYS} days.", "date_to")
+    user_id = Id(metadata={"description": "A client assigned to you (trainers); defaults to yourself."})

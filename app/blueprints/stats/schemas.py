@@ -1,10 +1,9 @@
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from app.blueprints.common import MAX_ID
+from app.blueprints.common import BaseSchema, Id
 from app.blueprints.exercises.schemas import MUSCLE_GROUPS, ExerciseBriefSchema
 
-ID_RANGE = validate.Range(min=1, max=MAX_ID)
 CLIENT = {"description": "A client of yours (trainers); yourself by default."}
 
 
@@ -33,10 +32,10 @@ class PersonalRecordSchema(ma.Schema):
     max_reps = fields.Integer(metadata={"description": "The most reps in one set."})
 
 
-class StatsArgsSchema(ma.Schema):
-    user_id = fields.Integer(validate=ID_RANGE, metadata=CLIENT)
+class StatsArgsSchema(BaseSchema):
+    user_id = Id(metadata=CLIENT)
 
 
 class RecordArgsSchema(StatsArgsSchema):
-    exercise_id = fields.Integer(validate=ID_RANGE)
+    exercise_id = Id()
     muscle_group = fields.String(validate=MUSCLE_GROUPS)

@@ -1,6 +1,8 @@
 import marshmallow as ma
 from marshmallow import fields
 
+from app.blueprints.common import BaseSchema
+
 
 class LinkCodeSchema(ma.Schema):
     code = fields.String()
@@ -9,11 +11,11 @@ class LinkCodeSchema(ma.Schema):
     instructions = fields.String()
 
 
-class UpdateSchema(ma.Schema):
+class UpdateSchema(BaseSchema):
     """A Telegram Update; only `message.chat.id` and `message.text` matter here."""
 
-    class Meta:
-        unknown = ma.INCLUDE
+    class Meta(BaseSchema.Meta):
+        unknown = ma.INCLUDE  # Telegram adds fields to its Update over time
 
     update_id = fields.Integer()
     message = fields.Dict()

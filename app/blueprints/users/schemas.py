@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import validate_birth_date, validate_timezone
+from app.blueprints.common import BaseSchema, validate_birth_date, validate_timezone
 from app.models import Gender, Privacy
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.]{3,30}$", error="3 to 30 letters, digits, '_' or '.'.")
@@ -31,7 +31,7 @@ class UserSchema(ma.Schema):
     email_verified_at = fields.AwareDateTime(allow_none=True)
 
 
-class ProfileFieldsSchema(ma.Schema):
+class ProfileFieldsSchema(BaseSchema):
     """The profile fields a person may set on themselves (never role, timestamps or the password)."""
 
     first_name = fields.String(allow_none=True, validate=validate.Length(max=50))
@@ -70,7 +70,7 @@ class ProfileReplaceSchema(ProfileFieldsSchema):
     timezone = fields.String(load_default="UTC", validate=validate_timezone)
 
 
-class PasswordConfirmSchema(ma.Schema):
+class PasswordConfirmSchema(BaseSchema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
@@ -90,5 +90,5 @@ class PublicUserSchema(ma.Schema):
     created_at = fields.AwareDateTime()
 
 
-class UserSearchArgsSchema(ma.Schema):
+class UserSearchArgsSchema(BaseSchema):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of a username or name."})

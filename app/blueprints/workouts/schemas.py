@@ -3,14 +3,13 @@ from datetime import date
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import MAX_ID, BoundedDate
+from app.blueprints.common import BaseSchema, BoundedDate, DateRangeSchema, Id
 from app.blueprints.exercises.schemas import ExerciseBriefSchema, not_blank
 from app.models import Intensity, TrainingType
 
 TRAINING_TYPES = validate.OneOf([str(t) for t in TrainingType])
 INTENSITIES = validate.OneOf([str(i) for i in Intensity])
 MAX_ENTRIES = 100
-ID_RANGE = validate.Range(min=1, max=MAX_ID)
 EARLIEST = date(1970, 1, 1)
 
 
@@ -40,8 +39,8 @@ class WorkoutSchema(ma.Schema):
     updated_at = fields.AwareDateTime()
 
 
-class WorkoutEntryWriteSchema(ma.Schema):
-    exercise_id = fields.Integer(required=True, validate=ID_RANGE)
+class WorkoutEntryWriteSchema(BaseSchema):
+    exercise_id = Id(required=True)
     order = fields.Integer(
         validate=validate.Range(min=1, max=1000),
         metadata={"description": "Unique within the workout; defaults to the entry's place in the list (1, 2, …)."},
@@ -56,7 +55,7 @@ class WorkoutEntryWriteSchema(ma.Schema):
     )
 
 
-class WorkoutCreateSchema(ma.Schema):
+class WorkoutCreateSchema(BaseSchema):
     training_type = fields.String(
         allow_none=True, load_default=None, validate=TRAINING_TYPES, metadata={"description": "Optional."}
     )
@@ -101,15 +100,8 @@ class WorkoutPatchSchema(WorkoutReplaceSchema):
         super().__init__(partial=tuple(self._declared_fields), **kwargs)
 
 
-class WorkoutArgsSchema(ma.Schema):
-    user_id = fields.Integer(
-        validate=ID_RANGE, metadata={"description": "A client of yours (trainers); yourself by default."}
-    )
+class WorkoutArgsSchema(DateRangeSchema):
+    user_id = Id(metadata={"description": "A client of yours (trainers); yourself by default."})
     date_from = BoundedDate(metadata={"description": "On or after this date."})
     date_to = BoundedDate(metadata={"description": "On or before this date."})
     training_type = fields.String(validate=TRAINING_TYPES)
-
-    @ma.validates_schema
-    def _ordered(self, data, **kwargs):
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise ma.ValidationError("date_from must not be after date_to.", "date_to")
