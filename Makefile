@@ -41,6 +41,7 @@ schemathesis: $(VENV)/.installed-dev  ## Fuzz a live server against its OpenAPI 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache  # the layers of docs/architecture.md (contracts in pyproject.toml)
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -271,3 +271,8 @@ def timeline_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
         ),
     }
     return ma.Schema.from_dict(fields, name=item_schema.__name__.removesuffix("Schema") + "PageSchema")
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ma.ValidationError("Must not be blank.")

@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.blueprints.common import BaseSchema, Id
-from app.blueprints.users.schemas import UserSchema
+from app.blueprints.shared import UserSchema
 from app.models import AuditType, Role
 
 

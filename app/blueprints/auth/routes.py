@@ -17,7 +17,7 @@ from app.blueprints.auth.schemas import (
     TokenConfirmSchema,
     TokenPairSchema,
 )
-from app.blueprints.users.schemas import UserSchema
+from app.blueprints.shared import UserSchema
 from app.extensions import limiter
 from app.security import client_info, login_required, refuse_if_authenticated
 from app.services import auth, jwks

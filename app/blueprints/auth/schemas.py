@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.blueprints.common import BaseSchema
-from app.blueprints.users.schemas import USERNAME, ProfileFieldsSchema, UserSchema
+from app.blueprints.shared import USERNAME, ProfileFieldsSchema, UserSchema
 
 PASSWORD = validate.Length(min=8, max=128, error="Between 8 and 128 characters.")
 

@@ -1,26 +1,10 @@
-import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import BaseSchema
-from app.models import Complexity, MuscleGroup
+from app.blueprints.common import BaseSchema, not_blank
+from app.blueprints.shared import MUSCLE_GROUPS, ExerciseBriefSchema
+from app.models import Complexity
 
-MUSCLE_GROUPS = validate.OneOf([str(m) for m in MuscleGroup])
 COMPLEXITIES = validate.OneOf([str(c) for c in Complexity])
-
-
-def not_blank(value: str) -> None:
-    if not value.strip():
-        raise ma.ValidationError("Must not be blank.")
-
-
-class ExerciseBriefSchema(ma.Schema):
-    """An exercise as other documents embed it."""
-
-    id = fields.Integer()
-    title = fields.String()
-    muscle_group = fields.String()
-    equipment_required = fields.Boolean()
-    complexity = fields.String()
 
 
 class ExerciseSchema(ExerciseBriefSchema):

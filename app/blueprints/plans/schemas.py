@@ -1,8 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import BaseSchema, Id
-from app.blueprints.exercises.schemas import not_blank
+from app.blueprints.common import BaseSchema, Id, not_blank
 from app.models import PlanStatus
 from app.services.plans import MAX_WORKOUTS
 

@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from app.blueprints.common import BaseSchema, Id
-from app.blueprints.exercises.schemas import MUSCLE_GROUPS, ExerciseBriefSchema
+from app.blueprints.shared import MUSCLE_GROUPS, ExerciseBriefSchema
 
 CLIENT = {"description": "A client of yours (trainers); yourself by default."}
 

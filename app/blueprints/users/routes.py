@@ -3,13 +3,13 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from app.blueprints.common import SQLPage
+from app.blueprints.shared import UserSchema
 from app.blueprints.users import blp
 from app.blueprints.users.schemas import (
     PasswordConfirmSchema,
     ProfileReplaceSchema,
     ProfileUpdateSchema,
     PublicUserSchema,
-    UserSchema,
     UserSearchArgsSchema,
 )
 from app.security import client_info, login_required

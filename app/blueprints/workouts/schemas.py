@@ -3,8 +3,8 @@ from datetime import date
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import BaseSchema, BoundedDate, DateRangeSchema, Id
-from app.blueprints.exercises.schemas import ExerciseBriefSchema, not_blank
+from app.blueprints.common import BaseSchema, BoundedDate, DateRangeSchema, Id, not_blank
+from app.blueprints.shared import ExerciseBriefSchema
 from app.models import Intensity, TrainingType
 
 TRAINING_TYPES = validate.OneOf([str(t) for t in TrainingType])

@@ -1,0 +1,60 @@
+"""Schemas of one domain that other domains' answers embed or extend: a blueprint never imports another
+blueprint, so what two of them share lives here (generic fields and validators are in common.py)."""
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.blueprints.common import BaseSchema, validate_birth_date, validate_timezone
+from app.models import Gender, MuscleGroup, Privacy
+
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.]{3,30}$", error="3 to 30 letters, digits, '_' or '.'.")
+MUSCLE_GROUPS = validate.OneOf([str(m) for m in MuscleGroup])
+
+
+class UserSchema(ma.Schema):
+    """One's own account, as its owner sees it."""
+
+    id = fields.Integer(dump_only=True)
+    username = fields.String()
+    email = fields.Email()
+    role = fields.String()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    date_of_birth = fields.Date(allow_none=True)
+    gender = fields.String(allow_none=True)
+    height_cm = fields.Float(allow_none=True)
+    weight_kg = fields.Float(allow_none=True)
+    bio = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    avatar = fields.String(allow_none=True)
+    privacy = fields.String()
+    timezone = fields.String()
+    telegram_linked = fields.Function(lambda user: user.telegram_chat_id is not None)
+    created_at = fields.AwareDateTime()
+    last_login = fields.AwareDateTime(allow_none=True)
+    email_verified_at = fields.AwareDateTime(allow_none=True)
+
+
+class ProfileFieldsSchema(BaseSchema):
+    """The profile fields a person may set on themselves (never role, timestamps or the password)."""
+
+    first_name = fields.String(allow_none=True, validate=validate.Length(max=50))
+    last_name = fields.String(allow_none=True, validate=validate.Length(max=50))
+    date_of_birth = fields.Date(allow_none=True, validate=validate_birth_date)
+    gender = fields.String(allow_none=True, validate=validate.OneOf([str(g) for g in Gender]))
+    height_cm = fields.Float(allow_none=True, validate=validate.Range(min=50, max=272))
+    weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=20, max=500))
+    bio = fields.String(allow_none=True, validate=validate.Length(max=500))
+    location = fields.String(allow_none=True, validate=validate.Length(max=100))
+    privacy = fields.String(validate=validate.OneOf([str(p) for p in Privacy]))
+    timezone = fields.String(validate=validate_timezone)
+
+
+class ExerciseBriefSchema(ma.Schema):
+    """An exercise as other documents embed it."""
+
+    id = fields.Integer()
+    title = fields.String()
+    muscle_group = fields.String()
+    equipment_required = fields.Boolean()
+    complexity = fields.String()
