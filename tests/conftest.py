@@ -13,7 +13,12 @@ from app import create_app
 from app.extensions import db as _db
 
 # Fixtures every domain shares: the permission cast, the exercise catalog, and the emit and job captures.
-pytest_plugins = ["tests.fixtures.people", "tests.fixtures.training", "tests.fixtures.capture"]
+pytest_plugins = [
+    "tests.fixtures.people",
+    "tests.fixtures.training",
+    "tests.fixtures.capture",
+    "tests.fixtures.metrics",
+]
 
 REAL_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REAL_REDIS_URL = os.environ.get("TEST_REDIS_URL")

@@ -11,16 +11,6 @@ from app.services.audit import ClientInfo
 from tests.conftest import bearer, login
 
 
-@pytest.fixture
-def people(db, make_user) -> dict[str, User]:
-    ids = {
-        "alice": make_user(username="alice"),
-        "coach": make_user(username="coach", role="trainer"),
-        "root": make_user(username="root", role="admin"),
-    }
-    return {name: db.session.get(User, user_id) for name, user_id in ids.items()}
-
-
 def test_an_admin_gets_a_deactivated_account(db, people):
     people["alice"].deactivated_at = utcnow()
     db.session.commit()

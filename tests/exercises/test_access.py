@@ -4,19 +4,9 @@ catalog, whether they come through a route or call the service from a job or the
 import pytest
 
 from app.errors import Forbidden, NotFound
-from app.models import Exercise, User
+from app.models import Exercise
 from app.services import exercises
 from tests.conftest import bearer, login
-
-
-@pytest.fixture
-def people(db, make_user) -> dict[str, User]:
-    ids = {
-        "alice": make_user(username="alice"),
-        "coach": make_user(username="coach", role="trainer"),
-        "root": make_user(username="root", role="admin"),
-    }
-    return {name: db.session.get(User, user_id) for name, user_id in ids.items()}
 
 
 @pytest.fixture

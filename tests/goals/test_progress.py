@@ -1,24 +1,8 @@
 """Progress toward a goal, measured by the owner's body metrics."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-import pytest
-
-NOW = datetime.now(UTC)
-
-
-def at(days_ago: float) -> str:
-    return (NOW - timedelta(days=days_ago)).isoformat()
-
-
-@pytest.fixture
-def record(client, auth_headers):
-    def recorder(headers=None, **fields):
-        response = client.post("/api/v1/metrics/", json=fields, headers=headers or auth_headers)
-        assert response.status_code == 201, response.json
-        return response.json
-
-    return recorder
+from tests.fixtures.metrics import NOW, at
 
 
 def goal(client, headers, **fields):

@@ -4,24 +4,10 @@ holder, their trainers and admins, changed by admins; for anyone else it does no
 import pytest
 
 from app.errors import Forbidden, NotFound
-from app.models import MembershipTier, User
+from app.models import MembershipTier
 from app.models.base import utcnow
-from app.services import coaching, memberships
+from app.services import memberships
 from tests.conftest import bearer, login
-
-
-@pytest.fixture
-def people(db, make_user) -> dict[str, User]:
-    """alice (a member), coach (her trainer), mallory (anyone else), root (an admin)."""
-    ids = {
-        "alice": make_user(username="alice"),
-        "coach": make_user(username="coach", role="trainer"),
-        "mallory": make_user(username="mallory"),
-        "root": make_user(username="root", role="admin"),
-    }
-    people = {name: db.session.get(User, user_id) for name, user_id in ids.items()}
-    coaching.assign(people["root"], ids["coach"], ids["alice"])
-    return people
 
 
 @pytest.fixture

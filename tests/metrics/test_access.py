@@ -4,15 +4,9 @@ it does not exist (404) and stays."""
 import pytest
 
 from app.errors import NotFound
-from app.models import BodyMetric, User
+from app.models import BodyMetric
 from app.services import metrics
 from tests.conftest import bearer, login
-
-
-@pytest.fixture
-def people(db, make_user) -> dict[str, User]:
-    ids = {"alice": make_user(username="alice"), "root": make_user(username="root", role="admin")}
-    return {name: db.session.get(User, user_id) for name, user_id in ids.items()}
 
 
 @pytest.fixture

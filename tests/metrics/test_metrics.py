@@ -8,22 +8,7 @@ import pytest
 from app.extensions import db
 from app.models import BodyMetric
 from tests.conftest import bearer, login
-
-NOW = datetime.now(UTC)
-
-
-def at(days_ago: float) -> str:
-    return (NOW - timedelta(days=days_ago)).isoformat()
-
-
-@pytest.fixture
-def record(client, auth_headers):
-    def recorder(headers=None, **fields):
-        response = client.post("/api/v1/metrics/", json=fields, headers=headers or auth_headers)
-        assert response.status_code == 201, response.json
-        return response.json
-
-    return recorder
+from tests.fixtures.metrics import NOW, at
 
 
 def test_recording_metrics_with_named_measurements(record):

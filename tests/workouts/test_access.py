@@ -6,25 +6,10 @@ from datetime import date
 import pytest
 
 from app.errors import Forbidden, NotFound
-from app.models import User
 from app.services import coaching, workouts
 from tests.conftest import bearer, login
 
 SESSION = {"training_type": "strength", "title": "Push", "date": date(2026, 1, 5), "duration_min": 45}
-
-
-@pytest.fixture
-def people(db, make_user) -> dict[str, User]:
-    """alice (the owner), coach (her trainer) and mallory (anyone else)."""
-    ids = {
-        "alice": make_user(username="alice"),
-        "coach": make_user(username="coach", role="trainer"),
-        "mallory": make_user(username="mallory"),
-        "root": make_user(username="root", role="admin"),
-    }
-    people = {name: db.session.get(User, user_id) for name, user_id in ids.items()}
-    coaching.assign(people["root"], ids["coach"], ids["alice"])
-    return people
 
 
 @pytest.fixture
