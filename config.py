@@ -132,6 +132,14 @@ class Config:
     RATELIMIT_PASSWORD_RESET = env("RATELIMIT_PASSWORD_RESET", "5 per hour")  # per IP and per account
     RATELIMIT_VERIFICATION = env("RATELIMIT_VERIFICATION", "5 per hour")
     RATELIMIT_REFRESH = env("RATELIMIT_REFRESH", "30 per minute")
+    # Per signed-in person, on what is cheap to abuse (app.security.per_user_limit).
+    RATELIMIT_FRIEND_REQUESTS = env("RATELIMIT_FRIEND_REQUESTS", "30 per hour")
+    RATELIMIT_BLOCKS = env("RATELIMIT_BLOCKS", "60 per hour")
+    RATELIMIT_POSTS = env("RATELIMIT_POSTS", "10 per minute;100 per day")
+    RATELIMIT_COMMENTS = env("RATELIMIT_COMMENTS", "30 per minute;500 per day")
+    RATELIMIT_REACTIONS = env("RATELIMIT_REACTIONS", "120 per minute")
+    RATELIMIT_FLAGS = env("RATELIMIT_FLAGS", "20 per hour")
+    RATELIMIT_UPLOADS = env("RATELIMIT_UPLOADS", "30 per hour")
 
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))

@@ -22,7 +22,7 @@ from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefuse
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.errors import Forbidden, Unauthorized, error_body
-from app.extensions import db, jwt
+from app.extensions import db, jwt, limiter
 from app.models import Role, User
 from app.services import tokens
 from app.services.audit import ClientInfo
@@ -113,6 +113,15 @@ def role_required(role: Role) -> Callable:
 
 def login_required(view: Callable) -> Callable:
     return role_required(Role.USER)(view)
+
+
+def per_user_limit(setting: str) -> Callable:
+    """Rate-limit a view method per signed-in caller, at the rate the config `setting` names ("30 per hour").
+
+    Decorate the method (`post`) of a MethodView whose `decorators` hold `login_required`: the limit reads the
+    caller, so the login check must have run first."""
+
+    return limiter.limit(lambda: current_app.config[setting], key_func=lambda: f"user:{current_user.id}:{setting}")
 
 
 def authenticate_socket(auth: dict | None) -> User:

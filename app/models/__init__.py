@@ -3,41 +3,54 @@
 from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
 from app.models.coaching import TrainerClient
 from app.models.exercises import Complexity, Exercise, MuscleGroup
+from app.models.friends import Block, FriendRequest, Friendship
 from app.models.goals import Goal, GoalType, MetricField
 from app.models.habits import Habit, HabitCompletion, HabitReminder
+from app.models.media import MediaAsset, MediaKind, MediaStatus
 from app.models.memberships import AccessLevel, ClientStatus, MembershipChange, MembershipTier, UserMembership
 from app.models.metrics import BodyMetric
+from app.models.moderation import Flag, FlagStatus, FlagTarget
 from app.models.notifications import Channel, Notification, NotificationPreferences, NotificationType
 from app.models.plans import PlanStatus, PlanWorkout, TrainingPlan
+from app.models.posts import Comment, Post, PostMedia, Reaction, ReactionKind, ReactionNotice
 from app.models.reports import DataExport, FileStatus, Report, ReportFormat
 from app.models.stats import PersonalRecord, UserStats
-from app.models.users import Gender, Privacy, Role, User
+from app.models.users import Gender, Privacy, Role, User, UserTag
 from app.models.workouts import Intensity, TrainingType, Workout, WorkoutExercise
 
 __all__ = [
     "AccessLevel",
-    "ClientStatus",
-    "MembershipChange",
-    "MembershipTier",
-    "UserMembership",
     "AuditEvent",
     "AuditType",
     "AuthSession",
+    "Block",
     "BodyMetric",
     "Channel",
+    "ClientStatus",
+    "Comment",
     "Complexity",
     "DataExport",
     "Exercise",
     "FileStatus",
+    "Flag",
+    "FlagStatus",
+    "FlagTarget",
+    "FriendRequest",
+    "Friendship",
     "Gender",
     "Goal",
+    "GoalType",
     "Habit",
     "HabitCompletion",
     "HabitReminder",
     "Intensity",
-    "MuscleGroup",
-    "GoalType",
+    "MediaAsset",
+    "MediaKind",
+    "MediaStatus",
+    "MembershipChange",
+    "MembershipTier",
     "MetricField",
+    "MuscleGroup",
     "Notification",
     "NotificationPreferences",
     "NotificationType",
@@ -45,7 +58,12 @@ __all__ = [
     "PersonalRecord",
     "PlanStatus",
     "PlanWorkout",
+    "Post",
+    "PostMedia",
     "Privacy",
+    "Reaction",
+    "ReactionKind",
+    "ReactionNotice",
     "Report",
     "ReportFormat",
     "Role",
@@ -54,7 +72,9 @@ __all__ = [
     "TrainingPlan",
     "TrainingType",
     "User",
+    "UserMembership",
     "UserStats",
+    "UserTag",
     "Workout",
     "WorkoutExercise",
 ]

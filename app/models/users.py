@@ -7,7 +7,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import CheckConstraint, ColumnElement, Date, Float, Index, String, Text, and_
+from sqlalchemy import CheckConstraint, ColumnElement, Date, Float, ForeignKey, Index, String, Text, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,7 +75,16 @@ class User(db.Model):
     weight_kg: Mapped[float | None] = mapped_column(Float)
     bio: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(100))
-    avatar: Mapped[str | None] = mapped_column(String(255))
+    avatar: Mapped[str | None] = mapped_column(String(255))  # the URL of `avatar_id`'s display size, for lists
+    background: Mapped[str | None] = mapped_column(String(255))  # likewise for `background_id`
+    job: Mapped[str | None] = mapped_column(String(100))
+    # Images from the media pipeline (app/models/media.py); use_alter: media assets reference their owner too.
+    avatar_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="SET NULL", use_alter=True, name="fk_users_avatar_id_media_assets")
+    )
+    background_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="SET NULL", use_alter=True, name="fk_users_background_id_media_assets")
+    )
     privacy: Mapped[str] = mapped_column(String(10), default=Privacy.PUBLIC)
     telegram_chat_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -114,3 +123,14 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username}>"
+
+
+class UserTag(db.Model):
+    """A person's interests, normalised (lower case, single spaces): one row per tag, so "people who share my
+    interests" is a join."""
+
+    __tablename__ = "user_tags"
+    __table_args__ = (Index("ix_user_tags_tag", "tag"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(30), primary_key=True)

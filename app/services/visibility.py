@@ -3,18 +3,18 @@
 Every privacy decision goes through here: `can_see` for one object, `visible_to` (its SQL twin) for lists, so a
 single read and a list can never disagree, and a list decides in its own query instead of once per row.
 
-The rule (SPEC §0, §6): a `public` thing is seen by everyone; one's own things are always seen; staff (admins, who
-administer accounts) see past privacy; a `friends` thing by the owner's friends; a `private` thing by nobody else.
-Friendships do not exist yet, so today nobody counts as a friend: `_are_friends` and `_is_friend_of` are the one
-place the friendship check slots in (one look-up for one object, an EXISTS inside the list's own query for lists),
-and nothing else changes.
+The rule (SPEC §0, §6): one's own things are always seen; staff (admins, who administer accounts) see past
+privacy; two people of whom one blocked the other see nothing of each other, both ways; otherwise a `public` thing
+is seen by everyone, a `friends` thing by the owner's friends and a `private` thing by nobody else. For one object
+that is one look-up (a friendship, a block); for a list it is an EXISTS inside the list's own query.
 
 Whether the owner's account is live (`User.is_active`) is not a privacy question: callers filter on it.
 """
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, or_, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, or_, select, true
 
-from app.models import Privacy, Role, User
+from app.extensions import db
+from app.models import Block, Friendship, Privacy, Role, User
 
 
 def is_staff(viewer: User) -> bool:
@@ -24,9 +24,11 @@ def is_staff(viewer: User) -> bool:
 
 def can_see(viewer: User, owner: User, privacy: str) -> bool:
     """Whether the viewer sees a thing of `owner`'s (a profile, later a post) whose privacy is `privacy`."""
-    if privacy == Privacy.PUBLIC or viewer.id == owner.id or is_staff(viewer):
+    if viewer.id == owner.id or is_staff(viewer):
         return True
-    return privacy == Privacy.FRIENDS and _are_friends(viewer, owner)
+    if privacy == Privacy.PRIVATE or is_blocked_between(viewer.id, owner.id):
+        return False
+    return privacy == Privacy.PUBLIC or are_friends(viewer.id, owner.id)
 
 
 def visible_to(
@@ -40,23 +42,41 @@ def visible_to(
     if is_staff(viewer):
         return true()
     return or_(
-        privacy == Privacy.PUBLIC,
         owner_id == viewer.id,
-        and_(privacy == Privacy.FRIENDS, _is_friend_of(viewer, owner_id)),
+        and_(
+            not_blocked(viewer, owner_id),
+            or_(privacy == Privacy.PUBLIC, and_(privacy == Privacy.FRIENDS, is_friend_of(viewer, owner_id))),
+        ),
     )
 
 
 def listed_to(viewer: User) -> ColumnElement[bool]:
     """SQL: the people a viewer finds in people lists: everyone but private profiles (one's own is always found).
     How much of each is shown is `visible_to`'s call; a private profile's card is shown only when asked for by id."""
-    return or_(User.privacy != Privacy.PRIVATE, User.id == viewer.id)
+    return or_(User.id == viewer.id, and_(User.privacy != Privacy.PRIVATE, not_blocked(viewer, User.id)))
 
 
-def _are_friends(viewer: User, owner: User) -> bool:
-    """No friendships yet (§6): nobody is a friend. With them, one friendship look-up here."""
-    return False
+def are_friends(user_id: int, other_id: int) -> bool:
+    return db.session.get(Friendship, (user_id, other_id)) is not None
 
 
-def _is_friend_of(viewer: User, owner_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
-    """No friendships yet (§6): false. With them, EXISTS (a friendship of the viewer's with `owner_id`)."""
-    return false()
+def is_friend_of(viewer: User, owner_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """SQL: `owner_id` is one of the viewer's friends."""
+    return exists().where(Friendship.user_id == viewer.id, Friendship.friend_id == owner_id)
+
+
+def is_blocked_between(user_id: int, other_id: int) -> bool:
+    """Whether either of the two blocked the other."""
+    pairs = [(user_id, other_id), (other_id, user_id)]
+    query = select(Block.blocker_id).where(or_(*(and_(Block.blocker_id == a, Block.blocked_id == b) for a, b in pairs)))
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def not_blocked(viewer: User, owner_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """SQL: neither the viewer nor `owner_id` blocked the other (blocks hide people both ways)."""
+    return ~exists().where(
+        or_(
+            and_(Block.blocker_id == viewer.id, Block.blocked_id == owner_id),
+            and_(Block.blocker_id == owner_id, Block.blocked_id == viewer.id),
+        )
+    )
