@@ -65,6 +65,9 @@ class AuditType(StrEnum):
     ACCOUNT_DEACTIVATED = "account_deactivated"
     ACCOUNT_REACTIVATED = "account_reactivated"
     ACCOUNT_DELETED = "account_deleted"
+    CONTENT_HIDDEN = "content_hidden"
+    CONTENT_UNHIDDEN = "content_unhidden"
+    FLAG_RESOLVED = "flag_resolved"
 
 
 class AuditEvent(db.Model):

@@ -11,6 +11,8 @@ that is one look-up (a friendship, a block); for a list it is an EXISTS inside t
 Whether the owner's account is live (`User.is_active`) is not a privacy question: callers filter on it.
 """
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, or_, select, true
 
 from app.extensions import db
@@ -80,3 +82,26 @@ def not_blocked(viewer: User, owner_id: SQLColumnExpression[int]) -> ColumnEleme
             and_(Block.blocker_id == owner_id, Block.blocked_id == viewer.id),
         )
     )
+
+
+# --- moderation ---------------------------------------------------------------------------------------------
+# Hidden content (a moderator's call) disappears for everyone but its author, who sees it marked hidden, and the
+# moderators. It is not a privacy setting: it applies on top of `can_see` / `visible_to`.
+
+
+def is_moderator(viewer: User) -> bool:
+    """Trainers and admins moderate (SPEC §6)."""
+    return viewer.has_role(Role.TRAINER)
+
+
+def can_see_hidden(viewer: User, author_id: int, hidden_at: datetime | None) -> bool:
+    return hidden_at is None or viewer.id == author_id or is_moderator(viewer)
+
+
+def not_hidden_from(
+    viewer: User, hidden_at: SQLColumnExpression[datetime], author_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """SQL twin of `can_see_hidden`."""
+    if is_moderator(viewer):
+        return true()
+    return or_(hidden_at.is_(None), author_id == viewer.id)

@@ -1,0 +1,5 @@
+from flask_smorest import Blueprint
+
+blp = Blueprint("friends", __name__, description="Friend requests, friendships and blocks.")
+
+from app.blueprints.friends import routes  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""The friends routes."""
+
+from app.blueprints.friends import blp  # noqa: F401

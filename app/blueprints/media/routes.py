@@ -1,0 +1,3 @@
+"""The media routes."""
+
+from app.blueprints.media import blp  # noqa: F401

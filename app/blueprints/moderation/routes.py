@@ -1,0 +1,3 @@
+"""The moderation routes."""
+
+from app.blueprints.moderation import blp  # noqa: F401

@@ -1,0 +1,3 @@
+"""The posts routes."""
+
+from app.blueprints.posts import blp  # noqa: F401
