@@ -77,6 +77,15 @@ class Config:
     EXPORTS_DIR = env("EXPORTS_DIR", os.path.join(instance_path(), "files", "exports"))
     REPORT_RETRY_INTERVALS = None  # seconds between a failed render's retries; None: the queue's default backoff
 
+    # Media uploads (app/services/media.py): a folder, or an fsspec URL (s3://bucket/prefix needs s3fs installed)
+    MEDIA_STORAGE_URL = env("MEDIA_STORAGE_URL", os.path.join(instance_path(), "files", "media"))
+    MEDIA_MAX_IMAGE_BYTES = env_int("MEDIA_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+    MEDIA_MAX_VIDEO_BYTES = env_int("MEDIA_MAX_VIDEO_BYTES", 100 * 1024 * 1024)
+    MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_PIXELS", 40_000_000)  # width x height, read from the header before decoding
+    MEDIA_UNATTACHED_TTL = env_int("MEDIA_UNATTACHED_TTL", 24 * 3600)  # seconds an upload waits to be used
+    MEDIA_FFMPEG = env("MEDIA_FFMPEG", "ffmpeg")  # a command name or path; absent: videos are kept without poster
+    MEDIA_FFMPEG_TIMEOUT = env_int("MEDIA_FFMPEG_TIMEOUT", 120)
+
     # Rate limits (flask-limiter)
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "300 per minute")
@@ -181,6 +190,7 @@ class TestingConfig(Config):
     REDIS_URL = env("TEST_REDIS_URL")
     JOBS_RUN_INLINE = True
     RATELIMIT_ENABLED = False
+    MEDIA_STORAGE_URL = env("TEST_MEDIA_STORAGE_URL", "memory://stride-test-media")  # never files in instance/
     SOCKETIO_MESSAGE_QUEUE = False  # Flask-SocketIO's test client refuses a message queue
     MAIL_BACKEND = env("TEST_MAIL_BACKEND", "console")
     LOG_LEVEL = env("LOG_LEVEL", "WARNING").upper()

@@ -35,6 +35,7 @@ class JobName(StrEnum):
     SEND_TELEGRAM = "app.jobs.telegram.send_message"
     RENDER_REPORT = "app.jobs.reports.render_report"
     BUILD_EXPORT = "app.jobs.exports.build_export"
+    PROCESS_MEDIA = "app.jobs.media.process_media"
     ANNOUNCE = "app.jobs.notifications.announce"
     PING = "app.jobs.maintenance.ping"
 

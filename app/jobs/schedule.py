@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.jobs import goals, habits, maintenance
+from app.jobs import goals, habits, maintenance, media
 
 
 @dataclass(frozen=True)
@@ -30,4 +30,5 @@ PERIODIC_JOBS: list[Periodic] = [
     Periodic(habits.remind_habits, cron="* * * * *", queue="high", timeout=120),
     # Every minute: a report whose worker died is re-enqueued (or failed) about 2 minutes later, not 10.
     Periodic(maintenance.reconcile_files, cron="* * * * *", timeout=120),
+    Periodic(media.prune_media, cron="*/30 * * * *"),
 ]

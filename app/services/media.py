@@ -1,17 +1,63 @@
-"""Media assets: how they are shown and claimed by what uses them (posts, profiles).
+"""Media assets: uploads, who may see them, how they are shown, and their use by posts and profiles.
 
-A file is served at `/api/v1/media/<id>/<rendition>` only to people who may see what the asset is attached to;
-an unattached upload only to its owner."""
+An upload is judged by its content (app/lib/media_probe.py), stored under a random key and processed by a job
+(app/services/media_processing.py). A file is served at `/api/v1/media/<id>/<rendition>` only to people who may see
+what the asset is attached to: a post's media to whoever may see the post, a profile picture or background to
+anyone the person has not blocked (and who has not blocked them), an unattached upload only to its owner.
+"""
 
-from sqlalchemy import select
+import logging
+import secrets
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import BinaryIO
 
-from app.errors import NotFound, RuleViolation
+from flask import current_app
+from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy.orm import aliased
+from werkzeug.datastructures import FileStorage as Upload
+
+from app.errors import DomainError, NotFound, RuleViolation
 from app.extensions import db
-from app.models import MediaAsset, MediaKind, MediaStatus, User
+from app.integrations.storage import FileStorage, storage_for
+from app.lib.media_probe import TooManyPixels, UnknownContent, probe
+from app.models import MediaAsset, MediaKind, MediaStatus, Post, PostMedia, User
 from app.models.base import utcnow
+from app.queueing import JobName, enqueue
+from app.services import visibility
+from app.transactions import lock_for_write
+
+log = logging.getLogger(__name__)
 
 MAX_IMAGES_PER_POST = 10
 USABLE = (MediaStatus.PROCESSING, MediaStatus.READY, MediaStatus.NO_PREVIEW)
+ORIGINAL = "original"  # the upload as received: kept only until the job has made the renditions
+RENDITIONS = ("display", "thumb", "poster", "video")  # what is ever shown or served
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "video/mp4": "mp4",
+    "video/x-m4v": "m4v",
+    "video/quicktime": "mov",
+    "video/webm": "webm",
+}
+CONTENT_TYPES = {extension: content_type for content_type, extension in EXTENSIONS.items()}
+MULTIPART_SLACK = 64 * 1024  # the request around the file: boundaries and part headers
+MIB = 1024 * 1024
+FILE_FIELD = "file"
+
+
+class UploadTooLarge(DomainError):
+    code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+class UnsupportedMedia(DomainError):
+    code = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+
+
+# --- views ----------------------------------------------------------------------------------------------------
 
 
 def rendition_url(media_id: int, rendition: str) -> str:
@@ -20,8 +66,186 @@ def rendition_url(media_id: int, rendition: str) -> str:
 
 def media_view(asset: MediaAsset) -> dict:
     """`{id, kind, status, urls}`: a URL per rendition that exists (none until the job has made them)."""
-    urls = {name: rendition_url(asset.id, name) for name in sorted(asset.renditions or {})}
+    names = sorted(name for name in asset.renditions or {} if name in RENDITIONS)
+    urls = {name: rendition_url(asset.id, name) for name in names}
     return {"id": asset.id, "kind": asset.kind, "status": asset.status, "urls": urls}
+
+
+def media_detail(asset: MediaAsset) -> dict:
+    """The view, plus what its owner needs to know: why processing failed, and the size."""
+    return {**media_view(asset), "error": asset.error, "width": asset.width, "height": asset.height}
+
+
+def media_storage() -> FileStorage:
+    return storage_for("MEDIA_STORAGE_URL")
+
+
+def new_key(extension: str) -> str:
+    """A random storage name: nothing of the uploaded file's name, and not guessable."""
+    return f"{secrets.token_urlsafe(24)}.{extension}"
+
+
+# --- upload ---------------------------------------------------------------------------------------------------
+
+
+def upload_request_limit() -> int:
+    """The largest upload request accepted (the app's MAX_CONTENT_LENGTH is for JSON bodies)."""
+    config = current_app.config
+    return max(config["MEDIA_MAX_IMAGE_BYTES"], config["MEDIA_MAX_VIDEO_BYTES"]) + MULTIPART_SLACK
+
+
+def upload_media(owner: User, upload: Upload) -> MediaAsset:
+    """Check the file by its content, store it under a random key and queue its processing (202: poll the view)."""
+    stream = upload.stream
+    size = _size(stream)
+    if size == 0:
+        raise RuleViolation("The file is empty.", {"files": {FILE_FIELD: ["The file is empty."]}})
+    config = current_app.config
+    limits = {MediaKind.IMAGE: config["MEDIA_MAX_IMAGE_BYTES"], MediaKind.VIDEO: config["MEDIA_MAX_VIDEO_BYTES"]}
+    if size > max(limits.values()):
+        raise UploadTooLarge(f"The file is larger than {max(limits.values()) // MIB} MiB.")
+    found = _probe(stream, config["MEDIA_MAX_PIXELS"])
+    if size > limits[found.kind]:
+        raise UploadTooLarge(f"An {found.kind} may be at most {limits[found.kind] // MIB} MiB.")
+    storage = media_storage()
+    key = storage.save_stream(new_key(EXTENSIONS[found.content_type]), stream)
+    asset = MediaAsset(
+        owner_id=owner.id,
+        kind=found.kind,
+        status=MediaStatus.PROCESSING,
+        content_type=found.content_type,
+        byte_size=size,
+        width=found.width,
+        height=found.height,
+        renditions={ORIGINAL: key},
+    )
+    try:
+        db.session.add(asset)
+        db.session.flush()
+        enqueue(JobName.PROCESS_MEDIA, asset.id, job_id=f"media-{asset.id}")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        storage.delete(key)
+        raise
+    return asset
+
+
+def _size(stream: BinaryIO) -> int:
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _probe(stream: BinaryIO, max_pixels: int):
+    try:
+        return probe(stream, max_pixels)
+    except UnknownContent:
+        raise UnsupportedMedia(
+            "Only JPEG, PNG, WebP or GIF images and MP4 or WebM videos are accepted (judged by the content)."
+        ) from None
+    except TooManyPixels:
+        message = f"The image has more than {max_pixels:,} pixels; send a smaller one."
+        raise RuleViolation(message, {"files": {FILE_FIELD: [message]}}) from None
+
+
+# --- who may see an asset -------------------------------------------------------------------------------------
+
+
+def viewable_by(viewer: User) -> ColumnElement[bool]:
+    """SQL over `MediaAsset`: the viewer's own uploads, the media of posts the viewer may see, and the profile
+    pictures and backgrounds of people not blocked either way."""
+    author = aliased(User)
+    on_post = (
+        select(PostMedia.media_id)
+        .join(Post, Post.id == PostMedia.post_id)
+        .join(author, author.id == Post.author_id)
+        .where(
+            PostMedia.media_id == MediaAsset.id,
+            visibility.visible_to(viewer, owner_id=Post.author_id, privacy=Post.visibility),
+            visibility.not_hidden_from(viewer, Post.hidden_at, Post.author_id),
+            or_(author.is_active, author.id == viewer.id),
+        )
+        .exists()
+    )
+    person = aliased(User)
+    on_profile = exists().where(
+        or_(person.avatar_id == MediaAsset.id, person.background_id == MediaAsset.id),
+        or_(person.id == viewer.id, person.is_active),
+        true() if visibility.is_staff(viewer) else visibility.not_blocked(viewer, person.id),
+    )
+    return or_(MediaAsset.owner_id == viewer.id, on_post, on_profile)
+
+
+def get_media_for(viewer: User, media_id: int) -> MediaAsset:
+    """Fetch and authorise: an asset the viewer may not see does not exist for them (404)."""
+    asset = db.session.scalar(select(MediaAsset).where(MediaAsset.id == media_id, viewable_by(viewer)))
+    if asset is None:
+        raise NotFound("No such media.")
+    return asset
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    stream: BinaryIO
+    content_type: str
+    key: str  # unique to this file's content: an ETag
+
+
+def media_file_for(viewer: User, media_id: int, rendition: str) -> MediaFile:
+    """An open stream of one rendition, for a viewer who may see the asset; 404 otherwise or while it is missing."""
+    if rendition not in RENDITIONS:
+        raise NotFound("No such rendition.")
+    asset = get_media_for(viewer, media_id)
+    key = (asset.renditions or {}).get(rendition)
+    if key is None:
+        raise NotFound(f"This {asset.kind} has no {rendition} rendition ({asset.status}).")
+    try:
+        stream = media_storage().open(key)
+    except FileNotFoundError:
+        log.error("media %s: the file of rendition %s is missing from storage", asset.id, rendition)
+        raise NotFound("The file is no longer stored.") from None
+    return MediaFile(stream, CONTENT_TYPES.get(key.rpartition(".")[2], "application/octet-stream"), key)
+
+
+# --- use by profiles ------------------------------------------------------------------------------------------
+
+PROFILE_IMAGES = {"avatar": ("avatar_id", "avatar"), "background": ("background_id", "background")}
+
+
+def set_profile_image(user: User, slot: str, media_id: int) -> User:
+    """Make one of the caller's images their avatar or background (a URL of its display size on the profile).
+    The image may be a fresh upload or one of their profile images already, never a post's."""
+    id_attribute, url_attribute = PROFILE_IMAGES[slot]
+    lock_for_write(db.session)
+    asset = db.session.scalar(
+        select(MediaAsset).where(MediaAsset.id == media_id, MediaAsset.owner_id == user.id).with_for_update()
+    )
+    if asset is None:
+        raise NotFound(f"No such upload: {media_id}.")
+    if asset.kind != MediaKind.IMAGE:
+        raise RuleViolation(f"Only an image can be your {slot}.", field="media_id")
+    if asset.status not in USABLE:
+        raise RuleViolation("This upload failed to process and cannot be used.", field="media_id")
+    if db.session.scalar(select(exists().where(PostMedia.media_id == asset.id))):
+        raise RuleViolation("This upload belongs to a post; upload the image again.", field="media_id")
+    setattr(user, id_attribute, asset.id)
+    setattr(user, url_attribute, rendition_url(asset.id, "display"))
+    asset.attached_at = utcnow()  # (re)attached now: the orphan pruner's grace starts again
+    db.session.commit()
+    return user
+
+
+def clear_profile_image(user: User, slot: str) -> None:
+    """Remove the avatar or background; the image itself is pruned later if nothing else uses it."""
+    id_attribute, url_attribute = PROFILE_IMAGES[slot]
+    setattr(user, id_attribute, None)
+    setattr(user, url_attribute, None)
+    db.session.commit()
+
+
+# --- use by posts ---------------------------------------------------------------------------------------------
 
 
 def claim_for_post(owner: User, media_ids: list[int], field: str = "media_ids") -> list[MediaAsset]:
