@@ -88,8 +88,9 @@ def test_the_scheduler_enqueues_periodic_jobs_that_the_worker_runs(app_factory):
             "app.jobs.habits.remind_habits",
             "app.jobs.maintenance.prune_expired",
             "app.jobs.maintenance.reconcile_files",
+            "app.jobs.media.prune_media",
         ]
-        assert get_queue("low").count == 3 and get_queue("high").count == 1
+        assert get_queue("low").count == 4 and get_queue("high").count == 1
 
         threads = EmbeddedThreads(app).start()
         try:
