@@ -56,6 +56,7 @@ def main(extra: list[str]) -> int:
     env.setdefault("DATABASE_URL", f"sqlite:///{workdir}/stride.sqlite")
     env.setdefault("REPORTS_DIR", str(workdir / "reports"))
     env.setdefault("EXPORTS_DIR", str(workdir / "exports"))
+    env.setdefault("MEDIA_STORAGE_URL", str(workdir / "media"))
     flask(env, "db", "upgrade", capture_output=True)
     flask(env, "seed", "exercises", capture_output=True)
     flask(env, "users", "create", USERNAME, "--email", "fuzz@example.com", "--role", "admin", "--password", PASSWORD)

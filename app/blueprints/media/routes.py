@@ -11,6 +11,8 @@ from app.services import media
 
 CACHE_CONTROL = "private, max-age=3600"  # never in a shared cache: who may see a file is decided per person
 UPLOAD_ENDPOINT = "media.MediaView"
+# What a rendition can be: re-encoded images, and videos (kept in their container when ffmpeg is absent).
+FILE_TYPES = ("image/jpeg", "image/png", "video/mp4", "video/webm", "video/x-m4v", "video/quicktime")
 
 
 @blp.url_value_preprocessor
@@ -49,7 +51,7 @@ class MediaByIdView(MethodView):
 class MediaFileView(MethodView):
     decorators = [login_required]
 
-    @blp.doc(responses=file_responses("The file.", "image/jpeg", "image/png", "video/mp4", "video/webm"))
+    @blp.doc(responses=file_responses("The file.", *FILE_TYPES))
     def get(self, media_id, rendition):
         """Download one rendition of an upload: display, thumb, poster or video."""
         file = media.media_file_for(current_user, media_id, rendition)
