@@ -12,7 +12,14 @@ from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+IMAGE_TYPES = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",  # a JPEG with more pictures after the first (phones' portrait and 3D shots)
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
+DECODERS = ["JPEG", "PNG", "WEBP", "GIF"]  # the only Pillow plugins tried (the JPEG one also opens MPO files)
 # Major brands of the ISO base media family accepted as video (`ftyp` box, bytes 8-12).
 MP4_BRANDS = {
     b"isom": "video/mp4",
@@ -67,7 +74,7 @@ def _probe_image(stream: BinaryIO, max_pixels: int) -> Probe:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # Pillow only warns below twice its limit
         try:
-            with Image.open(stream, formats=list(IMAGE_TYPES)) as image:
+            with Image.open(stream, formats=DECODERS) as image:
                 width, height = image.size
                 image_format = image.format
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from app.lib.media_probe import IMAGE_TYPES, check_pixels
+from app.lib.media_probe import DECODERS, check_pixels
 
 SIZES = {"display": 1280, "thumb": 320}  # rendition → longest side in pixels (never enlarged)
 JPEG_OPTIONS = {"quality": 85, "optimize": True, "progressive": True}
@@ -57,7 +57,7 @@ def render_image(data: bytes, max_pixels: int, sizes: dict[str, int] = SIZES) ->
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(BytesIO(data), formats=list(IMAGE_TYPES)) as image:
+            with Image.open(BytesIO(data), formats=DECODERS) as image:
                 check_pixels(*image.size, max_pixels)  # the header again: the job trusts nothing it did not check
                 icc_profile = image.info.get("icc_profile")
                 image.load()  # the first frame only, for an animation

@@ -110,6 +110,17 @@ def test_a_transparent_png_stays_transparent_and_an_animated_gif_becomes_its_fir
     assert gif.convert("RGB").getpixel((20, 20))[0] > 200  # the first frame: red
 
 
+def test_a_multi_picture_jpeg_from_a_phone_is_a_jpeg_and_keeps_its_first_picture(app, client, alice, media_dir):
+    out = BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (40, 30))])
+
+    response = upload(client, alice, out.getvalue(), "portrait.jpg")
+
+    assert response.json["status"] == "ready"
+    display = Image.open(media_dir / asset_of(app, response.json["id"]).renditions["display"])
+    assert display.format == "JPEG" and display.convert("RGB").getpixel((5, 5))[0] > 200
+
+
 def test_an_image_that_does_not_decode_fails_with_a_reason_and_its_file_is_deleted(app, client, alice, media_dir):
     out = BytesIO()
     Image.effect_noise((200, 200), 64).convert("RGB").save(out, "JPEG")
