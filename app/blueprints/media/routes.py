@@ -17,8 +17,9 @@ FILE_TYPES = ("image/jpeg", "image/png", "video/mp4", "video/webm", "video/x-m4v
 
 @blp.url_value_preprocessor
 def allow_large_uploads(endpoint, _values):
-    """An upload may be larger than the app's MAX_CONTENT_LENGTH (meant for JSON bodies); this runs before any
-    hook reads the body."""
+    """An upload may be larger than the app's MAX_CONTENT_LENGTH (meant for JSON bodies). A URL value
+    preprocessor runs before every before_request hook, so the limit is raised before the input guard reads the
+    form."""
     if endpoint == UPLOAD_ENDPOINT and request.method == "POST":
         request.max_content_length = media.upload_request_limit()
 
