@@ -10,7 +10,6 @@ never "blocked".
 from enum import StrEnum
 
 from sqlalchemy import Select, and_, delete, literal, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DictBundle
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -46,15 +45,13 @@ def send_friend_request(sender: User, recipient_id: int) -> dict:
     pending = _pending_between(sender.id, recipient.id)
     if pending is not None:
         return _answer_with_a_request(sender, pending)
-    request = FriendRequest.between(sender.id, recipient.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(request)
-    except IntegrityError:
-        # Both asked at the same moment: the pair's one request is theirs, committed while ours waited.
+    request = _insert_request(FriendRequest.between(sender.id, recipient.id))
+    if request is None:
+        # They asked at the same moment: the pair's one request is theirs, committed while ours waited on the
+        # unique pair, so ours becomes the acceptance of theirs.
         pending = _pending_between(sender.id, recipient.id)
         if pending is None:
-            raise _conflict("They answered at the same moment; try again.") from None
+            raise _conflict("They answered at the same moment; try again.")
         return _answer_with_a_request(sender, pending)
     notifications.notify(
         [recipient.id],
@@ -63,8 +60,18 @@ def send_friend_request(sender: User, recipient_id: int) -> dict:
         actor_id=sender.id,
         target=Target("friend_request", request.id),
     )
+    view = _request_view(request, recipient, RequestStatus.PENDING)  # before the commit: it may be answered at once
     db.session.commit()
-    return _request_view(request, recipient, RequestStatus.PENDING)
+    return view
+
+
+def _insert_request(draft: FriendRequest) -> FriendRequest | None:
+    """Claim the pair's one pending request, or None when another is there: `ON CONFLICT DO NOTHING` waits for a
+    concurrent insert of the same pair and then yields to it. (A SAVEPOINT catching the IntegrityError would do
+    on PostgreSQL, but SQLite's driver commits a savepoint opened before any write.)"""
+    columns = ("sender_id", "recipient_id", "pair_low", "pair_high")
+    insert = insert_ignore(FriendRequest, conflict_on=("pair_low", "pair_high"))
+    return db.session.scalar(insert.values({c: getattr(draft, c) for c in columns}).returning(FriendRequest))
 
 
 def _answer_with_a_request(sender: User, pending: FriendRequest) -> dict:
@@ -211,9 +218,12 @@ def block(blocker: User, blocked_id: int) -> tuple[dict, bool]:
     _delete_friendship(blocker.id, blocked.id)
     low, high = sorted((blocker.id, blocked.id))
     db.session.execute(delete(FriendRequest).where(FriendRequest.pair_low == low, FriendRequest.pair_high == high))
-    created_at = db.session.scalar(select(Block.created_at).filter_by(**row))
+    view = {
+        "user": {name: getattr(blocked, name) for name in CARD_FIELDS},
+        "created_at": db.session.scalar(select(Block.created_at).filter_by(**row)),
+    }
     db.session.commit()
-    return {"user": {name: getattr(blocked, name) for name in CARD_FIELDS}, "created_at": created_at}, is_new
+    return view, is_new
 
 
 def unblock(blocker: User, blocked_id: int) -> None:
