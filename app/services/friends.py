@@ -119,7 +119,8 @@ def cancel_friend_request(user: User, request_id: int) -> None:
 def get_friend_request_for(
     user: User, request_id: int, *, as_party: Direction | None = None, lock: bool = False
 ) -> FriendRequest:
-    """Fetch and authorise: a request exists only for its two people (and only while both are active); `as_party`
+    """Fetch and authorise: a request exists only for its two people (while both are active and neither blocked
+    the other: a request sent in the instant of a block stays inert); `as_party`
     names the side allowed to act (`incoming`: its recipient answers, `outgoing`: its sender cancels), and the
     other side may see it but not do that (403)."""
     query = select(FriendRequest).where(FriendRequest.id == request_id)
@@ -128,7 +129,7 @@ def get_friend_request_for(
         raise NotFound("No such friend request.")
     other_id = request.sender_id if request.recipient_id == user.id else request.recipient_id
     other = db.session.get(User, other_id)
-    if other is None or not other.is_active:
+    if other is None or not other.is_active or visibility.is_blocked_between(user.id, other_id):
         raise NotFound("No such friend request.")
     if as_party == Direction.INCOMING and request.recipient_id != user.id:
         raise Forbidden("Only its recipient answers a friend request; you may cancel yours.")
@@ -148,7 +149,9 @@ def list_friend_requests(user: User, direction: Direction) -> Select:
     columns = (FriendRequest.id, FriendRequest.sender_id, FriendRequest.recipient_id, FriendRequest.created_at)
     status = literal(str(RequestStatus.PENDING)).label("status")
     query = select(_WithCard("request", *columns, status, *_card_columns())).select_from(FriendRequest)
-    query = query.join(User, User.id == theirs).where(mine == user.id, User.is_active)
+    query = query.join(User, User.id == theirs).where(
+        mine == user.id, User.is_active, visibility.not_blocked(user, User.id)
+    )
     return query.order_by(FriendRequest.id.desc())
 
 
@@ -215,9 +218,11 @@ def block(blocker: User, blocked_id: int) -> tuple[dict, bool]:
     insert = insert_ignore(Block, conflict_on=("blocker_id", "blocked_id"))
     row = {"blocker_id": blocker.id, "blocked_id": blocked.id}
     is_new = db.session.execute(insert.values(**row).returning(Block.blocker_id)).first() is not None
-    _delete_friendship(blocker.id, blocked.id)
+    # The request first: an acceptance in flight holds its row, so this waits for it, and the friendship it
+    # wrote is then seen (and ended) by the next statement.
     low, high = sorted((blocker.id, blocked.id))
     db.session.execute(delete(FriendRequest).where(FriendRequest.pair_low == low, FriendRequest.pair_high == high))
+    _delete_friendship(blocker.id, blocked.id)
     view = {
         "user": {name: getattr(blocked, name) for name in CARD_FIELDS},
         "created_at": db.session.scalar(select(Block.created_at).filter_by(**row)),

@@ -6,7 +6,7 @@ import pytest
 from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
-from tests.factories.friends import BlockFactory
+from tests.factories.friends import BlockFactory, FriendRequestFactory
 
 
 def test_blocking_answers_the_card_then_again_is_a_200_that_changes_nothing(social):
@@ -126,3 +126,15 @@ def test_someone_blocked_either_way_has_no_friends_list_for_the_other(social):
 
     assert social.call("ann", "GET", f"/friends/?user_id={social.ids['bob']}").status_code == 404
     assert social.call("bob", "GET", f"/friends/?user_id={social.ids['ann']}").status_code == 404
+
+
+def test_a_request_that_slipped_in_beside_a_block_is_inert(app, social):
+    """Sent in the instant of a block (so the block's clean-up missed it): nobody sees or answers it."""
+    with app.app_context():
+        request_id = FriendRequestFactory(sender_id=social.ids["bob"], recipient_id=social.ids["ann"]).id
+        BlockFactory(blocker_id=social.ids["ann"], blocked_id=social.ids["bob"])
+
+    assert social.names("ann", "/friend-requests/") == []
+    assert social.names("bob", "/friend-requests/?direction=outgoing") == []
+    assert social.answer("ann", request_id, "accept").status_code == 404
+    assert social.cancel("bob", request_id).status_code == 404
