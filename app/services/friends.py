@@ -119,10 +119,9 @@ def cancel_friend_request(user: User, request_id: int) -> None:
 def get_friend_request_for(
     user: User, request_id: int, *, as_party: Direction | None = None, lock: bool = False
 ) -> FriendRequest:
-    """Fetch and authorise: a request exists only for its two people (while both are active and neither blocked
-    the other: a request sent in the instant of a block stays inert); `as_party`
-    names the side allowed to act (`incoming`: its recipient answers, `outgoing`: its sender cancels), and the
-    other side may see it but not do that (403)."""
+    """Fetch and authorise: a request exists only for its two people, while both are active and neither blocked
+    the other (a request sent in the instant of a block stays inert). `as_party` names the side allowed to act
+    (`incoming`: its recipient answers, `outgoing`: its sender cancels); the other side sees it but may not (403)."""
     query = select(FriendRequest).where(FriendRequest.id == request_id)
     request = db.session.scalar(query.with_for_update() if lock else query)
     if request is None or user.id not in (request.sender_id, request.recipient_id):
