@@ -32,6 +32,7 @@ from tests.factories import (
     WorkoutExerciseFactory,
     WorkoutFactory,
 )
+from tests.factories.friends import BlockFactory, FriendRequestFactory, befriend
 
 FEW, MANY = 1, 6
 
@@ -85,10 +86,13 @@ GUARDS = {
     "/api/v1/admin/users/{user_id}/membership/history/": Guard(
         "root", times(lambda w: MembershipChangeFactory(user_id=w["mallory"])), {"user_id": "mallory"}
     ),
+    "/api/v1/blocks/": Guard("alice", times(lambda w: BlockFactory(blocker_id=w["alice"]))),
     "/api/v1/clients/me/trainers/": Guard("alice", times(lambda w: TrainerClientFactory(client_id=w["alice"]))),
     "/api/v1/exercises/": Guard("alice", times(lambda w: ExerciseFactory())),
     "/api/v1/export/": Guard("alice", times(lambda w: DataExportFactory(user_id=w["alice"]))),
     "/api/v1/fitness-goals/": Guard("alice", times(lambda w: GoalFactory(user_id=w["alice"]))),
+    "/api/v1/friend-requests/": Guard("alice", times(lambda w: FriendRequestFactory(recipient_id=w["alice"]))),
+    "/api/v1/friends/": Guard("alice", times(lambda w: befriend(w["alice"], UserFactory().id))),
     "/api/v1/habits/": Guard("alice", times(lambda w: HabitFactory(user_id=w["alice"]))),
     "/api/v1/habits/public/": Guard("alice", times(lambda w: HabitFactory(user_id=w["mallory"], is_public=True))),
     "/api/v1/habits/{habit_id}/completions/": Guard("alice", times(completion), {"habit_id": "habit_id"}),

@@ -27,12 +27,22 @@ class UserSchema(ma.Schema):
     bio = fields.String(allow_none=True)
     location = fields.String(allow_none=True)
     avatar = fields.String(allow_none=True)
+    background = fields.String(allow_none=True, metadata={"description": "The background image's URL."})
+    job = fields.String(allow_none=True)
     privacy = fields.String()
     timezone = fields.String()
     telegram_linked = fields.Function(lambda user: user.telegram_chat_id is not None)
     created_at = fields.AwareDateTime()
     last_login = fields.AwareDateTime(allow_none=True)
     email_verified_at = fields.AwareDateTime(allow_none=True)
+
+
+class ProfileSchema(UserSchema):
+    """One's own profile (`GET /profile/` and its changes): the account, one's interests (sorted) and how many
+    friends one has. Built by `services.users.own_profile`."""
+
+    tags = fields.List(fields.String())
+    friends_count = fields.Integer()
 
 
 class ProfileFieldsSchema(BaseSchema):
@@ -46,8 +56,18 @@ class ProfileFieldsSchema(BaseSchema):
     weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=20, max=500))
     bio = fields.String(allow_none=True, validate=validate.Length(max=500))
     location = fields.String(allow_none=True, validate=validate.Length(max=100))
+    job = fields.String(allow_none=True, validate=validate.Length(max=100))
     privacy = fields.String(validate=validate.OneOf([str(p) for p in Privacy]))
     timezone = fields.String(validate=validate_timezone)
+
+
+class UserCardSchema(ma.Schema):
+    """Another person as lists of people show them (friends, requests, blocks): enough to recognise them."""
+
+    id = fields.Integer()
+    username = fields.String()
+    avatar = fields.String(allow_none=True)
+    privacy = fields.String()
 
 
 class ExerciseBriefSchema(ma.Schema):

@@ -19,10 +19,12 @@ from app.lib.file_jobs import MIMETYPES, Download, job_retry, read_finished, run
 from app.models import (
     AuditEvent,
     AuthSession,
+    Block,
     BodyMetric,
     DataExport,
     Exercise,
     FileStatus,
+    Friendship,
     Goal,
     Habit,
     HabitCompletion,
@@ -39,7 +41,7 @@ from app.models import (
     WorkoutExercise,
 )
 from app.queueing import JobName, enqueue
-from app.services import memberships, notifications, stats
+from app.services import memberships, notifications, stats, users
 from app.services.reconcile import job_id_for
 from app.services.report_render import write_csv
 
@@ -56,7 +58,9 @@ PROFILE_FIELDS = (
     "weight_kg",
     "bio",
     "location",
+    "job",
     "avatar",
+    "background",
     "privacy",
     "timezone",
     "created_at",
@@ -137,7 +141,7 @@ def _rows(query) -> list[dict]:
 
 
 def _profile(user: User) -> dict:
-    return {field: getattr(user, field) for field in PROFILE_FIELDS}
+    return {field: getattr(user, field) for field in PROFILE_FIELDS} | {"tags": users.own_profile(user).tags}
 
 
 def _membership(user: User) -> dict:
@@ -237,6 +241,8 @@ TABLES: dict[str, Callable[[User], list[dict]]] = {
     "notifications": _owned(Notification, "recipient_id"),
     "membership_history": _owned(MembershipChange, "user_id"),
     "trainer_links": _trainer_links,
+    "friendships": _owned(Friendship, "user_id", "created_at"),
+    "blocks": _owned(Block, "blocker_id", "created_at"),
     "sessions": _owned(AuthSession, "user_id", "created_at"),
     "email_tokens": _owned(OneTimeToken, "user_id"),
     "audit_events": _owned(AuditEvent, "user_id"),

@@ -1,20 +1,42 @@
 """People: one's own profile, finding others, and administering accounts."""
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import DictBundle
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy.orm import DictBundle, aliased
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.models import AuditType, BodyMetric, Role, TokenPurpose, User
+from app.models import AuditType, BodyMetric, Friendship, Role, TokenPurpose, User, UserTag
 from app.models.base import utcnow
 from app.services import audit, visibility
 from app.services.audit import ClientInfo
 from app.services.auth import ensure_unique_identity, retire_one_time_tokens, revoke_all_sessions
 
 
-def update_profile(user: User, data: dict) -> User:
-    """Set the fields given (PUT's schema fills omitted optional fields with their defaults)."""
+@dataclass
+class OwnProfile:
+    """One's own account with what lives beside it (interests, how many friends); reads through to the user."""
+
+    user: User
+    tags: list[str]
+    friends_count: int
+
+    def __getattr__(self, name: str):
+        return getattr(self.user, name)
+
+
+def own_profile(user: User) -> OwnProfile:
+    """The caller's profile: the account, its tags and its friend count (one query beside the account's)."""
+    tags, count = db.session.execute(select(tags_of(User.id), friends_count(User.id)).where(User.id == user.id)).one()
+    return OwnProfile(user, split_tags(tags), count)
+
+
+def update_profile(user: User, data: dict) -> OwnProfile:
+    """Set the fields given (PUT's schema fills omitted optional fields with their defaults); `tags`, when
+    given, replace the person's interests (already normalised by the schema)."""
     data = dict(data)
+    tags = data.pop("tags", None)
     for field in ("username", "email"):
         if field in data:
             data[field] = data[field].lower()
@@ -27,8 +49,11 @@ def update_profile(user: User, data: dict) -> User:
         db.session.add(BodyMetric(user_id=user.id, weight_kg=data["weight_kg"], recorded_at=utcnow(), note="profile"))
     for field, value in data.items():
         setattr(user, field, value)
+    if tags is not None:
+        db.session.execute(delete(UserTag).where(UserTag.user_id == user.id))
+        db.session.add_all(UserTag(user_id=user.id, tag=tag) for tag in tags)
     db.session.commit()
-    return user
+    return own_profile(user)
 
 
 def delete_account(user: User, password: str, client: ClientInfo) -> None:
@@ -44,17 +69,21 @@ def delete_account(user: User, password: str, client: ClientInfo) -> None:
 # --- other people -------------------------------------------------------------------------------------------
 
 
-# What of another person a viewer may see: their whole public profile, or only its card (`is_limited`).
+# What of another person a viewer may see: their whole profile, or only its card (`is_limited`). A card also
+# shows how many friends the viewer shares with them (the viewer's own friends, so nothing the privacy hides);
+# the whole profile adds their interests and how many friends they have.
 CARD_FIELDS = ("id", "username", "avatar", "privacy")
-PROFILE_FIELDS = (*CARD_FIELDS, "first_name", "last_name", "bio", "location", "role", "created_at")
+PROFILE_FIELDS = (*CARD_FIELDS, "first_name", "last_name", "bio", "location", "job", "background", "role", "created_at")
+LIMITED_VIEW = (*CARD_FIELDS, "mutual_friends_count")
+FULL_VIEW = (*PROFILE_FIELDS, "tags", "friends_count", "mutual_friends_count")
+TAG_SEPARATOR = "\n"  # tags never hold one: the schema collapses every run of whitespace to a single space
 
 
 def search_users(viewer: User, q: str | None) -> Select:
-    """People the viewer may find (active, not private; the viewer always finds themself) in username order, as
-    profile views: how much of each is shown is decided in the same query, never once per row."""
-    is_limited = (~visibility.visible_to(viewer)).label("is_limited")
-    query = select(_ProfileViews("profile", *(getattr(User, name) for name in PROFILE_FIELDS), is_limited))
-    query = query.where(User.is_active, visibility.listed_to(viewer))
+    """People the viewer may find (active, not private, not blocked either way; the viewer always finds themself)
+    in username order, as profile views: how much of each is shown, and the counts, are decided in the same query,
+    never once per row."""
+    query = _profiles(viewer).where(User.is_active, visibility.listed_to(viewer))
     if q:
         text = q.strip().lower()
         query = query.where(
@@ -67,24 +96,66 @@ def search_users(viewer: User, q: str | None) -> Select:
     return query.order_by(User.username)
 
 
-def get_user_for(viewer: User, user_id: int) -> User:
-    """Anyone active may be looked up; what is shown of them is `get_profile_for`'s business."""
+def get_user_for(viewer: User, user_id: int, *, hide_blocked: bool = True) -> User:
+    """Anyone active may be looked up, except (unless `hide_blocked` is off) someone the viewer blocked or who
+    blocked the viewer: to each other they do not exist. What is shown of them is `get_profile_for`'s business."""
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
+        raise NotFound("No such user.")
+    if hide_blocked and user.id != viewer.id and visibility.is_blocked_between(viewer.id, user.id):
         raise NotFound("No such user.")
     return user
 
 
 def get_profile_for(viewer: User, user_id: int) -> dict:
-    """Someone's profile as the viewer may see it: all of it, or only its card when their privacy hides the rest."""
-    user = get_user_for(viewer, user_id)
-    fields = {name: getattr(user, name) for name in PROFILE_FIELDS}
-    return _profile_view(fields, is_limited=not visibility.can_see(viewer, user, user.privacy))
+    """Someone's profile as the viewer may see it: all of it, or only its card when their privacy hides the rest;
+    someone blocked either way does not exist (404). One query, by the same rule as the lists."""
+    query = _profiles(viewer).where(User.id == user_id, User.is_active, visibility.not_blocked(viewer, User.id))
+    profile = db.session.scalar(query)
+    if profile is None:
+        raise NotFound("No such user.")
+    return profile
 
 
-def _profile_view(fields: dict, is_limited: bool) -> dict:
-    shown = CARD_FIELDS if is_limited else PROFILE_FIELDS
-    return {name: fields[name] for name in shown} | {"is_limited": is_limited}
+def _profiles(viewer: User) -> Select:
+    """Profile views of people as `viewer` sees them (filter and order it)."""
+    columns = [getattr(User, name) for name in PROFILE_FIELDS]
+    is_limited = (~visibility.visible_to(viewer)).label("is_limited")
+    extras = [
+        tags_of(User.id).label("tags"),
+        friends_count(User.id).label("friends_count"),
+        mutual_friends_count(viewer, User.id).label("mutual_friends_count"),
+    ]
+    return select(_ProfileViews("profile", *columns, *extras, is_limited))
+
+
+def friends_count(user_id: ColumnElement[int]) -> ColumnElement[int]:
+    """SQL: how many active friends `user_id` has (a correlated subquery, for lists)."""
+    friend = aliased(User)
+    query = select(func.count()).select_from(Friendship).join(friend, friend.id == Friendship.friend_id)
+    return query.where(Friendship.user_id == user_id, friend.is_active).scalar_subquery()
+
+
+def mutual_friends_count(viewer: User, user_id: ColumnElement[int]) -> ColumnElement[int]:
+    """SQL: how many of `user_id`'s active friends are also the viewer's friends."""
+    theirs, mine, friend = aliased(Friendship), aliased(Friendship), aliased(User)
+    query = (
+        select(func.count())
+        .select_from(theirs)
+        .join(mine, (mine.friend_id == theirs.friend_id) & (mine.user_id == viewer.id))
+        .join(friend, friend.id == theirs.friend_id)
+    )
+    return query.where(theirs.user_id == user_id, friend.is_active).scalar_subquery()
+
+
+def tags_of(user_id: ColumnElement[int]) -> ColumnElement[str]:
+    """SQL: a person's tags as one string (`split_tags` reads it), so a list needs no query per row."""
+    tags = select(func.aggregate_strings(UserTag.tag, TAG_SEPARATOR)).where(UserTag.user_id == user_id)
+    return tags.scalar_subquery()
+
+
+def split_tags(joined: str | None) -> list[str]:
+    return sorted(joined.split(TAG_SEPARATOR)) if joined else []
 
 
 class _ProfileViews(DictBundle):
@@ -95,7 +166,10 @@ class _ProfileViews(DictBundle):
 
         def view(row) -> dict:
             fields = as_dict(row)
-            return _profile_view(fields, is_limited=bool(fields["is_limited"]))
+            is_limited = bool(fields["is_limited"])
+            fields["tags"] = split_tags(fields["tags"])
+            shown = LIMITED_VIEW if is_limited else FULL_VIEW
+            return {name: fields[name] for name in shown} | {"is_limited": is_limited}
 
         return view
 

@@ -70,7 +70,7 @@ def test_public_profile_shows_public_fields_only(client, auth_headers, people):
 def test_restricted_profiles_show_only_their_card(client, auth_headers, people, who):
     body = client.get(f"/api/v1/users/{people[who]}/", headers=auth_headers).json
 
-    assert set(body) == {"id", "username", "avatar", "privacy", "is_limited"}
+    assert set(body) == {"id", "username", "avatar", "privacy", "is_limited", "mutual_friends_count"}
     assert body["is_limited"] is True
 
 

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from app.blueprints.common import SQLPage
-from app.blueprints.shared import UserSchema
+from app.blueprints.shared import ProfileSchema
 from app.blueprints.users import blp
 from app.blueprints.users.schemas import (
     PasswordConfirmSchema,
@@ -20,20 +20,20 @@ from app.services import users
 class ProfileView(MethodView):
     decorators = [login_required]
 
-    @blp.response(200, UserSchema)
+    @blp.response(200, ProfileSchema)
     def get(self):
         """Read the caller's own profile."""
-        return current_user
+        return users.own_profile(current_user)
 
     @blp.arguments(ProfileReplaceSchema)
-    @blp.response(200, UserSchema)
+    @blp.response(200, ProfileSchema)
     @blp.alt_response(409, description="The username or email is taken.")
     def put(self, data):
         """Replace the caller's profile (optional fields left out are cleared)."""
         return users.update_profile(current_user, data)
 
     @blp.arguments(ProfileUpdateSchema(partial=True))
-    @blp.response(200, UserSchema)
+    @blp.response(200, ProfileSchema)
     @blp.alt_response(409, description="The username or email is taken.")
     def patch(self, data):
         """Change some fields of the caller's profile."""
@@ -66,5 +66,5 @@ class UserByIdView(MethodView):
     @blp.response(200, PublicUserSchema)
     @blp.alt_response(404, description="No such active user.")
     def get(self, user_id):
-        """Read someone's public profile; a private or friends-only one shows only its card."""
+        """Read someone's profile: a private one, or a friends-only one to a non-friend, shows only its card."""
         return users.get_profile_for(current_user, user_id)
