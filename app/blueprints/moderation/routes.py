@@ -49,7 +49,7 @@ class HideView(MethodView):
     decorators = [login_required]
 
     @moderator_only
-    @blp.arguments(HideSchema)
+    @blp.arguments(HideSchema, required=False)
     @blp.response(200, ModerationStateSchema)
     def post(self, data, target_type, target_id):
         """Hide a post or comment from all but its author and moderators; resolves its reports, tells its author."""
@@ -74,7 +74,7 @@ class ResolveView(MethodView):
     decorators = [login_required]
 
     @moderator_only
-    @blp.arguments(ResolveSchema)
+    @blp.arguments(ResolveSchema, required=False)
     @blp.response(200, FlagSchema)
     @blp.alt_response(409, description="The report is already resolved.")
     def post(self, data, flag_id):
