@@ -176,8 +176,9 @@ def test_hiding_a_post_stores_who_and_when_and_tells_the_author(app, cast, make_
     }
 
 
-def test_hiding_without_a_body_or_a_reason_works(app, cast, make_post, make_comment, act, client, headers_of):
-    comment = make_comment(make_post(cast["mallory"]), cast["alice"])
+def test_hiding_without_a_body_or_a_reason_works(app, cast, make_post, make_comment, client, headers_of):
+    post = make_post(cast["mallory"])
+    comment = make_comment(post, cast["alice"])
 
     response = client.post(f"{API}/comment/{comment}/hide/", headers=headers_of("coach"))
 
@@ -189,7 +190,7 @@ def test_hiding_without_a_body_or_a_reason_works(app, cast, make_post, make_comm
         "event": "content_hidden",
         "target_type": "comment",
         "target_id": comment,
-        "post_id": notice["data"]["post_id"],
+        "post_id": post,
     }
     assert "reason" not in audit_events(app, "content_hidden")[0]["details"]
 
