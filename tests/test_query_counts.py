@@ -33,6 +33,7 @@ from tests.factories import (
     WorkoutFactory,
 )
 from tests.factories.friends import BlockFactory, FriendRequestFactory, befriend
+from tests.factories.moderation import FlagFactory
 
 FEW, MANY = 1, 6
 
@@ -98,6 +99,7 @@ GUARDS = {
     "/api/v1/habits/{habit_id}/completions/": Guard("alice", times(completion), {"habit_id": "habit_id"}),
     "/api/v1/memberships/": Guard("alice", times(tier), many=len(AccessLevel)),  # one tier per access level
     "/api/v1/metrics/": Guard("alice", times(lambda w: BodyMetricFactory(user_id=w["alice"]))),
+    "/api/v1/moderation/flags/": Guard("coach", times(lambda w: FlagFactory(reporter_id=w["mallory"]))),
     "/api/v1/notifications/": Guard(
         "alice", times(lambda w: NotificationFactory(recipient_id=w["alice"])), query="limit=50"
     ),
