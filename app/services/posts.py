@@ -148,6 +148,7 @@ def _visible_originals(viewer: User, ids: set[int]) -> dict[int, Post]:
 
 
 def user_cards(user_ids: Iterable[int]) -> dict[int, dict]:
+    """Each person's card, `{id, username, avatar}`, by id (one query)."""
     rows = db.session.execute(select(User.id, User.username, User.avatar).where(User.id.in_(list(user_ids))))
     return {row.id: {"id": row.id, "username": row.username, "avatar": row.avatar} for row in rows}
 
@@ -236,6 +237,8 @@ def create_post(author: User, data: dict) -> dict:
     media_ids = data.get("media_ids", [])
     if not text.strip() and not media_ids:
         raise RuleViolation("A post needs text or media.", field="text")
+    if media_ids:
+        lock_for_write(db.session)  # the uploads are read under a row lock, which SQLite does not take
     assets = media.claim_for_post(author, media_ids)
     post = Post(author_id=author.id, text=text, visibility=data.get("visibility", author.privacy))
     db.session.add(post)
