@@ -34,6 +34,7 @@ from tests.factories import (
 )
 from tests.factories.friends import BlockFactory, FriendRequestFactory, befriend
 from tests.factories.moderation import FlagFactory
+from tests.factories.posts import CommentFactory, PostFactory
 
 FEW, MANY = 1, 6
 
@@ -62,6 +63,12 @@ def completion(world: dict) -> None:
         world["habit_id"] = HabitFactory(user_id=world["alice"]).id
     world["done"] = world.get("done", 0) + 1
     HabitCompletionFactory(habit_id=world["habit_id"], done_on=date(2026, 1, 1) + timedelta(days=world["done"]))
+
+
+def comment(world: dict) -> None:
+    if "post_id" not in world:
+        world["post_id"] = PostFactory(author_id=world["mallory"]).id
+    CommentFactory(post_id=world["post_id"], author_id=world["mallory"])
 
 
 def tier(world: dict) -> None:
@@ -103,12 +110,16 @@ GUARDS = {
     "/api/v1/notifications/": Guard(
         "alice", times(lambda w: NotificationFactory(recipient_id=w["alice"])), query="limit=50"
     ),
+    "/api/v1/posts/{post_id}/comments/": Guard("alice", times(comment), {"post_id": "post_id"}, query="limit=50"),
     "/api/v1/reports/": Guard("alice", times(lambda w: ReportFactory(user_id=w["alice"]))),
     "/api/v1/sessions/": Guard("alice", times(lambda w: AuthSessionFactory(user_id=w["alice"]))),
     "/api/v1/stats/records/": Guard("alice", times(lambda w: PersonalRecordFactory(user_id=w["alice"]))),
     "/api/v1/trainers/me/clients/": Guard("coach", times(lambda w: TrainerClientFactory(trainer_id=w["coach"]))),
     "/api/v1/training-plans/": Guard("alice", times(plan_with_a_workout)),
     "/api/v1/users/": Guard("alice", times(lambda w: UserFactory())),
+    "/api/v1/users/{user_id}/posts/": Guard(
+        "alice", times(lambda w: PostFactory(author_id=w["mallory"])), {"user_id": "mallory"}, query="limit=50"
+    ),
     "/api/v1/workouts/": Guard("alice", times(workout_with_an_entry)),
 }
 

@@ -1,0 +1,150 @@
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.blueprints.common import BaseSchema, Id, Keyset, TimelineArgsSchema, not_blank, timeline_schema
+from app.models import Comment, Post, Privacy, ReactionKind
+from app.services.media import MAX_IMAGES_PER_POST
+from app.services.posts import MAX_TEXT
+
+MAX_COMMENT = 2000
+VISIBILITIES = validate.OneOf([str(p) for p in Privacy])
+
+# Ids grow with time: the id alone is each timeline's unique sort key (indexed with the author, or the post).
+USER_POSTS = Keyset("user_posts", Post.id)
+COMMENTS = Keyset("comments", Comment.id)
+
+
+# --- answers --------------------------------------------------------------------------------------------------
+
+
+class AuthorSchema(ma.Schema):
+    """A person's card."""
+
+    id = fields.Integer()
+    username = fields.String()
+    avatar = fields.String(allow_none=True)
+
+
+class PostMediaSchema(ma.Schema):
+    """An image or video of a post: `urls` name each rendition that exists (none while processing)."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    urls = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class PostFieldsSchema(ma.Schema):
+    id = fields.Integer(allow_none=True)
+    author = fields.Nested(AuthorSchema)
+    text = fields.String()
+    visibility = fields.String()
+    media = fields.List(fields.Nested(PostMediaSchema))
+    reactions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "How many of each kind (only the kinds present): `{like: 3, wow: 1}`."},
+    )
+    my_reaction = fields.String(allow_none=True, metadata={"description": "The caller's reaction, if any."})
+    comments_count = fields.Integer(metadata={"description": "The comments the caller finds in the thread."})
+    shares_count = fields.Integer()
+    is_share = fields.Boolean()
+    created_at = fields.AwareDateTime()
+    edited_at = fields.AwareDateTime(allow_none=True)
+    is_hidden = fields.Boolean(
+        metadata={"description": "Hidden by a moderator: shown only to its author and to moderators."}
+    )
+
+
+class SharedPostSchema(PostFieldsSchema):
+    """The original of a share as the caller may see it (`is_available: true`, every field of a post but
+    `shared_post`), or a tombstone — exactly `{id: null, is_available: false}` — when the original was deleted or
+    the caller may not see it (the two are not told apart)."""
+
+    is_available = fields.Boolean()
+
+
+class PostSchema(PostFieldsSchema):
+    """A post as the caller sees it. For a share (`is_share`), `shared_post` is its original as the caller may see
+    it, or a tombstone; `shared_post_id` is the original's id, null when it is a tombstone. Both are null on a post
+    that is not a share."""
+
+    shared_post_id = fields.Integer(allow_none=True)
+    shared_post = fields.Nested(SharedPostSchema, allow_none=True)
+
+
+PostPageSchema = timeline_schema(PostSchema)
+
+
+class CommentSchema(ma.Schema):
+    id = fields.Integer()
+    post_id = fields.Integer()
+    author = fields.Nested(AuthorSchema)
+    text = fields.String()
+    created_at = fields.AwareDateTime()
+    edited_at = fields.AwareDateTime(allow_none=True)
+    is_hidden = fields.Boolean(
+        metadata={"description": "Hidden by a moderator: shown only to its author and to moderators."}
+    )
+
+
+CommentPageSchema = timeline_schema(CommentSchema)
+
+
+# --- requests -------------------------------------------------------------------------------------------------
+
+
+def _text(**kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=MAX_TEXT), **kwargs)
+
+
+def _visibility(description: str) -> fields.String:
+    return fields.String(validate=VISIBILITIES, metadata={"description": description})
+
+
+class PostCreateSchema(BaseSchema):
+    """Text, media or both."""
+
+    text = _text(load_default="")
+    visibility = _visibility("public, friends or private; your profile's privacy when left out.")
+    media_ids = fields.List(
+        Id(),
+        load_default=list,
+        validate=validate.Length(max=MAX_IMAGES_PER_POST),
+        metadata={"description": "Your unattached uploads, in order: up to 10 images or one video."},
+    )
+
+
+class PostUpdateSchema(BaseSchema):
+    """The text and the visibility can change; the media cannot (`media_ids` is refused): post again instead."""
+
+    text = _text()
+    visibility = _visibility("public, friends or private (a share: no more visible than its original allows).")
+
+
+class ShareCreateSchema(BaseSchema):
+    text = _text(load_default="", metadata={"description": "What you say about the post you share."})
+    visibility = _visibility(
+        "A share of a public post may be anything; of a friends-only post, friends or private. When left out: "
+        "your profile's privacy, or less visible if the original requires it."
+    )
+
+
+class ReactionSchema(BaseSchema):
+    kind = fields.String(required=True, validate=validate.OneOf([str(k) for k in ReactionKind]))
+
+
+class CommentWriteSchema(BaseSchema):
+    text = fields.String(required=True, validate=[validate.Length(min=1, max=MAX_COMMENT), not_blank])
+
+
+class UserPostsArgsSchema(TimelineArgsSchema):
+    """Newest first."""
+
+    keyset = USER_POSTS
+
+
+class CommentsArgsSchema(TimelineArgsSchema):
+    """Oldest first: a thread reads in the order it was written."""
+
+    keyset = COMMENTS
