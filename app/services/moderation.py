@@ -13,17 +13,15 @@ Decisions:
   state, never its text, so moderation is no way around privacy.
 """
 
-from datetime import datetime
-
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DictBundle, aliased
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.models import AuditType, Comment, Flag, FlagStatus, FlagTarget, NotificationType, Post, Privacy, User
+from app.models import AuditType, Comment, Flag, FlagStatus, FlagTarget, NotificationType, Post, User
 from app.models.base import utcnow
-from app.services import audit, notifications, visibility
+from app.services import audit, comments, notifications, posts, visibility
 from app.services.audit import ClientInfo
 from app.services.notifications import Target
 from app.transactions import lock_for_write
@@ -50,31 +48,10 @@ def _fetch_target(target_type: str, target_id: int, *, lock: bool = False) -> Po
 
 
 def _target_for(viewer: User, target_type: str, target_id: int) -> Post | Comment:
-    """The post or comment as the viewer may see it, else 404: a post by the one privacy rule and the hidden-content
-    rule; a comment when its post is visible so, and neither the viewer nor its author blocked the other.
-
-    Kept small and self-contained so the posts service's own getters can replace it."""
-    target = _fetch_target(target_type, target_id)
-    if target is None:
-        raise NotFound(f"No such {target_type}.")
-    post = target if isinstance(target, Post) else db.session.get(Post, target.post_id)
-    is_seen = _sees(viewer, post.author_id, post.visibility, post.hidden_at)
-    if isinstance(target, Comment):
-        # A comment is as visible as its post; beyond that only blocks (and hiding) keep its author out of sight.
-        is_seen = is_seen and _sees(viewer, target.author_id, Privacy.PUBLIC, target.hidden_at)
-    if not is_seen:
-        raise NotFound(f"No such {target_type}.")
-    return target
-
-
-def _sees(viewer: User, author_id: int, privacy: str, hidden_at: datetime | None) -> bool:
-    author = db.session.get(User, author_id)
-    return (
-        author is not None
-        and author.is_active
-        and visibility.can_see(viewer, author, privacy)
-        and visibility.can_see_hidden(viewer, author_id, hidden_at)
-    )
+    """The post or comment as the viewer finds it (the posts and comments services' own rule), else 404."""
+    if target_type == FlagTarget.POST:
+        return posts.get_post_for(viewer, target_id)
+    return comments.get_comment_for(viewer, target_id)
 
 
 def get_target_for(moderator: User, target_type: str, target_id: int, *, lock: bool = False) -> Post | Comment:
