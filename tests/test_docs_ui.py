@@ -29,14 +29,18 @@ def docs_server(tmp_path_factory):
         yield f"http://127.0.0.1:{port}"
 
 
-def operation_summaries(base: str) -> list[str]:
+def operation_summaries(base: str, tag: str | None = None) -> list[str]:
     document = requests.get(base + "/api/v1/openapi.json", timeout=10).json()
     return [
         operation["summary"]
         for operations in document["paths"].values()
         for method, operation in operations.items()
-        if method != "parameters"
+        if method != "parameters" and (tag is None or tag in operation["tags"])
     ]
+
+
+def tag_names(base: str) -> list[str]:
+    return [tag["name"] for tag in requests.get(base + "/api/v1/openapi.json", timeout=10).json()["tags"]]
 
 
 def chromium(tmp_path, *args: str) -> subprocess.CompletedProcess:
@@ -79,10 +83,18 @@ def test_docs_pages_load_their_assets_from_the_app_not_a_cdn(docs_server):
 
 
 @needs_chromium
-def test_swagger_ui_lists_every_operation_offline(docs_server, tmp_path):
-    summaries = operation_summaries(docs_server)
-
+def test_swagger_ui_lists_every_domain_offline(docs_server, tmp_path):
     dom = rendered_text(tmp_path, docs_server + "/api/v1/docs")
+
+    assert re.findall(r'data-tag="([a-z_]+)"', dom) == tag_names(docs_server)
+
+
+@needs_chromium
+@pytest.mark.parametrize("tag", ["auth", "posts"])
+def test_swagger_ui_opens_a_domain_with_every_operation_from_its_link(docs_server, tmp_path, tag):
+    summaries = operation_summaries(docs_server, tag)
+
+    dom = rendered_text(tmp_path, f"{docs_server}/api/v1/docs#/{tag}")
 
     assert len(re.findall(r'class="opblock opblock-', dom)) == len(summaries)
     missing = [summary for summary in summaries if summary not in dom]
