@@ -78,3 +78,11 @@ class ExerciseBriefSchema(ma.Schema):
     muscle_group = fields.String()
     equipment_required = fields.Boolean()
     complexity = fields.String()
+
+
+class AuthorSchema(ma.Schema):
+    """A person as content names them (a post's or comment's author, a report's reporter)."""
+
+    id = fields.Integer()
+    username = fields.String()
+    avatar = fields.String(allow_none=True)

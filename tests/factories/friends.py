@@ -34,3 +34,9 @@ def befriend(user_id: int, other_id: int) -> None:
         [Friendship(user_id=user_id, friend_id=other_id), Friendship(user_id=other_id, friend_id=user_id)]
     )
     db.session.commit()
+
+
+def block(blocker_id: int, blocked_id: int) -> None:
+    """`blocker_id` blocks `blocked_id`, committed."""
+    db.session.add(Block(blocker_id=blocker_id, blocked_id=blocked_id))
+    db.session.commit()

@@ -6,10 +6,10 @@ from io import BytesIO
 import factory
 from PIL import Image
 
-from app.models import MediaAsset, MediaKind, MediaStatus, Post, PostMedia, Privacy
+from app.models import PostMedia
 from app.services.media import media_storage, new_key
 from tests.factories.base import BaseFactory
-from tests.factories.users import owner_id
+from tests.factories.posts import PostFactory, ReadyImageFactory
 
 
 def jpeg_bytes(size: tuple[int, int] = (48, 32), color: str = "green") -> bytes:
@@ -24,29 +24,14 @@ def stored_renditions(*names: str) -> dict[str, str]:
     return {name: storage.save(new_key("jpg"), jpeg_bytes()) for name in names}
 
 
-class MediaAssetFactory(BaseFactory):
+class MediaAssetFactory(ReadyImageFactory):
     """A ready image whose `display` and `thumb` files exist; unattached unless `attached_at` is given."""
 
-    class Meta:
-        model = MediaAsset
-
-    owner_id = factory.LazyFunction(owner_id)
-    kind = MediaKind.IMAGE
-    status = MediaStatus.READY
-    content_type = "image/jpeg"
-    byte_size = 1000
-    width = 48
-    height = 32
     renditions = factory.LazyFunction(lambda: stored_renditions("display", "thumb"))
 
 
-class MediaPostFactory(BaseFactory):
-    class Meta:
-        model = Post
-
-    author_id = factory.LazyFunction(owner_id)
+class MediaPostFactory(PostFactory):
     text = "A post with media"
-    visibility = Privacy.PUBLIC
 
 
 class PostMediaFactory(BaseFactory):

@@ -3,11 +3,8 @@ hiding is the moderators' endpoint, not the posts service)."""
 
 import factory
 
-from app.extensions import db
 from app.models import (
-    Block,
     Comment,
-    Friendship,
     MediaAsset,
     MediaKind,
     MediaStatus,
@@ -81,14 +78,3 @@ class PostImageFactory(BaseFactory):
     post_id = factory.LazyFunction(lambda: PostFactory().id)
     position = 0
     media_id = factory.LazyFunction(lambda: ReadyImageFactory().id)
-
-
-def befriend(one: int, other: int) -> None:
-    """Make two people friends (both rows), committed."""
-    db.session.add_all([Friendship(user_id=one, friend_id=other), Friendship(user_id=other, friend_id=one)])
-    db.session.commit()
-
-
-def block(blocker: int, blocked: int) -> None:
-    db.session.add(Block(blocker_id=blocker, blocked_id=blocked))
-    db.session.commit()

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Notification
-from tests.factories.moderation import CommentFactory, PostFactory
+from tests.factories.posts import CommentFactory, PostFactory
 
 API = "/api/v1/moderation"
 

@@ -6,7 +6,8 @@ from app.extensions import db
 from app.models import Flag, FlagStatus, User
 from app.models.base import utcnow
 from tests.conftest import bearer, login
-from tests.factories.moderation import PostFactory, befriend, block
+from tests.factories.friends import befriend, block
+from tests.factories.posts import PostFactory
 from tests.moderation.conftest import API
 
 

@@ -6,7 +6,8 @@ import pytest
 from app.extensions import db
 from app.models import Comment, Flag, Post
 from app.models.base import utcnow
-from tests.factories.moderation import CommentFactory, FlagFactory
+from tests.factories.moderation import FlagFactory
+from tests.factories.posts import CommentFactory
 from tests.moderation.conftest import API, audit_events, notifications_of
 
 MODERATORS = ("coach", "stranger", "root")

@@ -5,7 +5,7 @@ mallory; eve blocked alice; mod is a trainer (a moderator); root is an admin."""
 
 import pytest
 
-from tests.factories.posts import befriend, block
+from tests.factories.friends import befriend, block
 
 USERNAMES = {
     "author": "alice",

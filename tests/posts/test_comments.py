@@ -7,7 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Notification
-from tests.factories.posts import CommentFactory, PostFactory, block
+from tests.factories.friends import block
+from tests.factories.posts import CommentFactory, PostFactory
 
 HIDDEN = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -7,7 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Notification
-from tests.factories.posts import PostFactory, ShareFactory, befriend
+from tests.factories.friends import befriend
+from tests.factories.posts import PostFactory, ShareFactory
 
 TOMBSTONE = {"id": None, "is_available": False}
 

@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.blueprints.common import BaseSchema, Id, not_blank
+from app.blueprints.shared import AuthorSchema
 from app.models import FlagStatus, FlagTarget
 
 TARGET_TYPES = validate.OneOf([str(t) for t in FlagTarget])
@@ -50,19 +51,13 @@ class FlagSchema(ma.Schema):
     resolved_by_id = fields.Integer(allow_none=True)
 
 
-class FlagPersonSchema(ma.Schema):
-    id = fields.Integer()
-    username = fields.String()
-    avatar = fields.String(allow_none=True)
-
-
 class FlagTargetSummarySchema(ma.Schema):
     """What a moderator needs to judge a report: whose content, an excerpt, and whether it is already hidden."""
 
     type = fields.String()
     id = fields.Integer()
     post_id = fields.Integer(allow_none=True, metadata={"description": "A comment's post; null for a post."})
-    author = fields.Nested(FlagPersonSchema)
+    author = fields.Nested(AuthorSchema)
     excerpt = fields.String(metadata={"description": "The first 200 characters of its text (hidden or not)."})
     is_hidden = fields.Boolean()
 
@@ -70,7 +65,7 @@ class FlagTargetSummarySchema(ma.Schema):
 class FlagListItemSchema(FlagSchema):
     """A report in the moderators' list, with its reporter and its target (null once the target is deleted)."""
 
-    reporter = fields.Nested(FlagPersonSchema)
+    reporter = fields.Nested(AuthorSchema)
     target = fields.Nested(FlagTargetSummarySchema, allow_none=True)
 
 

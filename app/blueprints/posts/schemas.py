@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.blueprints.common import BaseSchema, Id, Keyset, TimelineArgsSchema, not_blank, timeline_schema
+from app.blueprints.shared import AuthorSchema
 from app.models import Comment, Post, Privacy, ReactionKind
 from app.services.media import MAX_IMAGES_PER_POST
 from app.services.posts import MAX_TEXT
@@ -15,14 +16,6 @@ COMMENTS = Keyset("comments", Comment.id)
 
 
 # --- answers --------------------------------------------------------------------------------------------------
-
-
-class AuthorSchema(ma.Schema):
-    """A person's card."""
-
-    id = fields.Integer()
-    username = fields.String()
-    avatar = fields.String(allow_none=True)
 
 
 class PostMediaSchema(ma.Schema):
