@@ -3,6 +3,7 @@
 `create_app()` picks a class by `STRIDE_ENV` (development, testing, production; default development).
 """
 
+import json
 import os
 import re
 from datetime import timedelta
@@ -42,6 +43,7 @@ class Config:
     DATABASE_URL = env("DATABASE_URL")
     REDIS_URL = env("REDIS_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    DATABASE_JIT_OFF = env_bool("DATABASE_JIT_OFF", True)  # PostgreSQL only: see `derive`
 
     HOST = env("HOST", "127.0.0.1")
     PORT = env_int("PORT", 5000)
@@ -87,6 +89,20 @@ class Config:
     MEDIA_UNATTACHED_TTL = env_int("MEDIA_UNATTACHED_TTL", 24 * 3600)  # seconds an upload waits to be used
     MEDIA_FFMPEG = env("MEDIA_FFMPEG", "ffmpeg")  # a command name or path; absent: videos are kept without poster
     MEDIA_FFMPEG_TIMEOUT = env_int("MEDIA_FFMPEG_TIMEOUT", 120)
+
+    # Feeds (app/services/feed.py, timelines.py): how many of a new friend's latest posts join one's home feed
+    FEED_BACKFILL_POSTS = env_int("FEED_BACKFILL_POSTS", 200)
+    # For-you ranking (README, "The for-you feed"): score = (1 + weighted signals) x 0.5 ** (age / half-life)
+    FOR_YOU_WEIGHTS = json.loads(
+        env(
+            "FOR_YOU_WEIGHTS",
+            '{"engagement": 1.0, "friend": 2.0, "friend_of_friend": 1.0, "shared_tag": 0.5, "affinity": 1.0}',
+        )
+    )
+    FOR_YOU_HALF_LIFE_HOURS = env_int("FOR_YOU_HALF_LIFE_HOURS", 24)
+    FOR_YOU_WINDOW_DAYS = env_int("FOR_YOU_WINDOW_DAYS", 14)  # candidates are at most this old
+    FOR_YOU_CANDIDATES = env_int("FOR_YOU_CANDIDATES", 500)  # ranked per first page, paged from a snapshot
+    FOR_YOU_SNAPSHOT_TTL = env_int("FOR_YOU_SNAPSHOT_TTL", 1800)  # seconds a ranking stays pageable
 
     # Rate limits (flask-limiter)
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -151,6 +167,7 @@ class Config:
     RATELIMIT_REACTIONS = env("RATELIMIT_REACTIONS", "120 per minute")
     RATELIMIT_FLAGS = env("RATELIMIT_FLAGS", "20 per hour")
     RATELIMIT_UPLOADS = env("RATELIMIT_UPLOADS", "30 per hour")
+    RATELIMIT_SEARCH = env("RATELIMIT_SEARCH", "60 per minute")
 
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))
@@ -238,7 +255,12 @@ def load_config(name: str | None = None) -> Config:
 def derive(settings: dict, source=None) -> None:
     """Settings computed from others; run again after overrides (tests) change their inputs."""
     get = (lambda name: getattr(source, name)) if source is not None else settings.get
-    settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(get("DATABASE_URL"))
+    settings["SQLALCHEMY_DATABASE_URI"] = url = normalise_database_url(get("DATABASE_URL"))
+    if url.startswith("postgresql") and get("DATABASE_JIT_OFF"):
+        # PostgreSQL's JIT compiles any plan it *estimates* costly: a LIMIT over a big table (feed, search) is
+        # estimated so and runs in milliseconds, and compiling it took 20 to 260 ms (make bench).
+        options = get("SQLALCHEMY_ENGINE_OPTIONS")
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = options | {"connect_args": {"options": "-c jit=off"}}
     settings["JWT_TOKEN_LOCATION"] = ["cookies", "headers"] if get("AUTH_COOKIE_MODE") else ["headers"]
 
 

@@ -12,9 +12,11 @@ from sqlalchemy import event
 from app import create_app
 from app.extensions import db as _db
 
-# Fixtures every domain shares: the permission cast, the exercise catalog, and the emit and job captures.
+# Fixtures every domain shares: the permission cast, the social cast, the exercise catalog, and the emit and job
+# captures.
 pytest_plugins = [
     "tests.fixtures.people",
+    "tests.fixtures.social",
     "tests.fixtures.training",
     "tests.fixtures.capture",
     "tests.fixtures.metrics",

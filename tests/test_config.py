@@ -76,3 +76,16 @@ def test_a_default_currency_that_is_not_an_iso_code_is_refused(monkeypatch, valu
 
     with pytest.raises(ConfigError, match="DEFAULT_CURRENCY"):
         load_config("development")
+
+
+def test_postgresql_connections_run_without_jit_unless_asked(monkeypatch):
+    monkeypatch.setattr(DevelopmentConfig, "DATABASE_URL", "postgresql://stride@db/stride")
+    assert DevelopmentConfig().SQLALCHEMY_ENGINE_OPTIONS["connect_args"] == {"options": "-c jit=off"}
+
+    monkeypatch.setattr(DevelopmentConfig, "DATABASE_JIT_OFF", False)
+    assert "connect_args" not in DevelopmentConfig().SQLALCHEMY_ENGINE_OPTIONS
+
+
+def test_sqlite_connections_get_no_postgresql_options(monkeypatch):
+    monkeypatch.setattr(DevelopmentConfig, "DATABASE_URL", None)
+    assert "connect_args" not in DevelopmentConfig().SQLALCHEMY_ENGINE_OPTIONS

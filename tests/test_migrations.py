@@ -6,10 +6,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.models.fulltext import include_object
 
 
 def schema_drift(connection) -> list:
-    context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "render_as_batch": True, "include_object": include_object}
+    )
     return compare_metadata(context, db.metadata)
 
 

@@ -71,6 +71,13 @@ def comment(world: dict) -> None:
     CommentFactory(post_id=world["post_id"], author_id=world["mallory"])
 
 
+def friends_post(world: dict) -> None:
+    if "friend" not in world:
+        world["friend"] = UserFactory().id
+        befriend(world["alice"], world["friend"])
+    PostFactory(author_id=world["friend"])
+
+
 def tier(world: dict) -> None:
     taken = world.setdefault("levels", [])
     level = next(level for level in AccessLevel if level not in taken)
@@ -98,6 +105,8 @@ GUARDS = {
     "/api/v1/clients/me/trainers/": Guard("alice", times(lambda w: TrainerClientFactory(client_id=w["alice"]))),
     "/api/v1/exercises/": Guard("alice", times(lambda w: ExerciseFactory())),
     "/api/v1/export/": Guard("alice", times(lambda w: DataExportFactory(user_id=w["alice"]))),
+    "/api/v1/feed/": Guard("alice", times(friends_post), query="limit=50"),
+    "/api/v1/feed/for-you/": Guard("alice", times(lambda w: PostFactory(author_id=w["mallory"])), query="limit=50"),
     "/api/v1/fitness-goals/": Guard("alice", times(lambda w: GoalFactory(user_id=w["alice"]))),
     "/api/v1/friend-requests/": Guard("alice", times(lambda w: FriendRequestFactory(recipient_id=w["alice"]))),
     "/api/v1/friends/": Guard("alice", times(lambda w: befriend(w["alice"], UserFactory().id))),
@@ -112,6 +121,11 @@ GUARDS = {
     ),
     "/api/v1/posts/{post_id}/comments/": Guard("alice", times(comment), {"post_id": "post_id"}, query="limit=50"),
     "/api/v1/reports/": Guard("alice", times(lambda w: ReportFactory(user_id=w["alice"]))),
+    "/api/v1/search/": Guard(
+        "alice",
+        times(lambda w: PostFactory(author_id=w["mallory"], text="Squat day")),
+        query="q=squat&type=posts&limit=50",
+    ),
     "/api/v1/sessions/": Guard("alice", times(lambda w: AuthSessionFactory(user_id=w["alice"]))),
     "/api/v1/stats/records/": Guard("alice", times(lambda w: PersonalRecordFactory(user_id=w["alice"]))),
     "/api/v1/trainers/me/clients/": Guard("coach", times(lambda w: TrainerClientFactory(trainer_id=w["coach"]))),

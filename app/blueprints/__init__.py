@@ -30,6 +30,8 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("friends"),
     Domain("media"),
     Domain("posts"),
+    Domain("feed"),
+    Domain("search"),
     Domain("moderation"),
     Domain("goals"),
     Domain("metrics"),

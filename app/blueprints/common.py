@@ -1,7 +1,10 @@
 """What every blueprint shares: the request schema base, bounded ids and dates, date ranges, and the two kinds
 of lists: page lists (`SQLPage`: `?page=&page_size=`, totals in `X-Pagination`) and keyset timelines
-(`Keyset`: `?cursor=&limit=` → `{items, next_cursor}` with an opaque, signed cursor)."""
+(`Keyset`: `?cursor=&limit=` → `{items, next_cursor}` with an opaque, signed cursor), and ranked lists paged
+the same way (`Ranked`: the cursor carries an offset)."""
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -173,9 +176,12 @@ class Keyset:
     can neither forge a position nor carry a cursor to another list, and every bad one is a 422 naming `cursor`.
     Pages never shift under inserts: the next one continues strictly past the key."""
 
-    def __init__(self, name: str, *columns):
+    def __init__(self, name: str, *columns, attributes: tuple[str, ...] | None = None):
         self.name = name
         self.columns = columns
+        # Where each key value is read on an item: the columns' own names, unless the list's items are another
+        # model than the keyed table (the feed keys its index's columns and answers posts).
+        self.attributes = attributes or tuple(column.key for column in columns)
 
     def page(self, query: Select, *, cursor: Cursor | None, limit: int, is_descending: bool = True) -> dict:
         """`{items, next_cursor}`: up to `limit` rows of `query` past `cursor`, in the cursor's direction (or
@@ -189,6 +195,12 @@ class Keyset:
         items = items[:limit]
         return {"items": items, "next_cursor": self.encode(items[-1], is_descending) if has_more else None}
 
+    def pager(self, args: dict, *, is_descending: bool = True) -> Callable[[Select], dict]:
+        """What a service calls to page its query as a timeline's query arguments (`cursor`, `limit`) ask."""
+        return lambda query: self.page(
+            query, cursor=args.get("cursor"), limit=args["limit"], is_descending=is_descending
+        )
+
     def _past(self, cursor: Cursor):
         if len(self.columns) == 1:
             (column,), (value,) = self.columns, cursor.position
@@ -197,7 +209,7 @@ class Keyset:
         return key < cursor.position if cursor.is_descending else key > cursor.position
 
     def encode(self, item, is_descending: bool) -> str:
-        position = [getattr(item, column.key) for column in self.columns]
+        position = [getattr(item, attribute) for attribute in self.attributes]
         payload = [self.name, "<" if is_descending else ">"]
         payload += [value.isoformat() if isinstance(value, date) else value for value in position]
         return _serializer().dumps(payload)
@@ -233,6 +245,52 @@ def _key_value(column, value):
     if not isinstance(value, kind):
         raise TypeError(f"{column.key}: {type(value).__name__} is not {kind.__name__}")
     return value
+
+
+class Ranked:
+    """A ranked list's pages (search results), answered like a timeline's: `?cursor=&limit=` → `{items,
+    next_cursor}`. A rank is no unique key a page could continue past, so the cursor carries the next page's
+    offset, signed like a timeline's and named after its list and the question it answers (`scope`, e.g. the
+    search words): a client can neither forge an offset nor carry a cursor to another list or question, and every
+    bad one is a 422 naming `cursor`. Paging stops at `max_offset`: ranking deeper costs the database more and
+    more for results nobody reads."""
+
+    def __init__(self, name: str, *, max_offset: int):
+        self.name = name
+        self.max_offset = max_offset
+
+    def page(self, query: Select, *, offset: int, limit: int, scope: str) -> dict:
+        """`{items, next_cursor}`: up to `limit` rows of the ordered `query` from `offset`."""
+        items = list(db.session.scalars(query.offset(offset).limit(limit + 1)))
+        following = offset + limit
+        has_more = len(items) > limit and following <= self.max_offset
+        return {"items": items[:limit], "next_cursor": self.encode(following, scope) if has_more else None}
+
+    def pager(self, args: dict) -> Callable[[Select], dict]:
+        """What a service calls to page its ordered query as the list's loaded arguments ask: `offset` (0, or what
+        `cursor` stood for), `limit` and the `scope` the cursor was checked against."""
+        return lambda query: self.page(query, offset=args["offset"], limit=args["limit"], scope=args["scope"])
+
+    def encode(self, offset: int, scope: str) -> str:
+        return _serializer().dumps([self.name, _digest(scope), offset])
+
+    def decode(self, token: str, scope: str) -> int:
+        """The offset `token` stands for; `ma.ValidationError` when this list did not give it out for `scope`."""
+        try:
+            payload = _serializer().loads(token)
+        except BadData:
+            raise ma.ValidationError(BAD_CURSOR) from None
+        if not (isinstance(payload, list) and len(payload) == 3 and payload[:2] == [self.name, _digest(scope)]):
+            raise ma.ValidationError(BAD_CURSOR)
+        offset = payload[2]
+        if type(offset) is not int or not 0 <= offset <= self.max_offset:
+            raise ma.ValidationError(BAD_CURSOR)
+        return offset
+
+
+def _digest(scope: str) -> str:
+    """A short fingerprint of what a ranked cursor answers (the words themselves would make long cursors)."""
+    return hashlib.blake2b(scope.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 class TimelineArgsSchema(BaseSchema):

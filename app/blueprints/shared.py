@@ -86,3 +86,54 @@ class AuthorSchema(ma.Schema):
     id = fields.Integer()
     username = fields.String()
     avatar = fields.String(allow_none=True)
+
+
+# --- posts, as the posts and the feeds answer them ------------------------------------------------------------
+
+
+class PostMediaSchema(ma.Schema):
+    """An image or video of a post: `urls` name each rendition that exists (none while processing)."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    urls = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class PostFieldsSchema(ma.Schema):
+    id = fields.Integer(allow_none=True)
+    author = fields.Nested(AuthorSchema)
+    text = fields.String()
+    visibility = fields.String()
+    media = fields.List(fields.Nested(PostMediaSchema))
+    reactions = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "How many of each kind (only the kinds present): `{like: 3, wow: 1}`."},
+    )
+    my_reaction = fields.String(allow_none=True, metadata={"description": "The caller's reaction, if any."})
+    comments_count = fields.Integer(metadata={"description": "The comments the caller finds in the thread."})
+    shares_count = fields.Integer()
+    is_share = fields.Boolean()
+    created_at = fields.AwareDateTime()
+    edited_at = fields.AwareDateTime(allow_none=True)
+    is_hidden = fields.Boolean(
+        metadata={"description": "Hidden by a moderator: shown only to its author and to moderators."}
+    )
+
+
+class SharedPostSchema(PostFieldsSchema):
+    """The original of a share as the caller may see it (`is_available: true`, every field of a post but
+    `shared_post`), or a tombstone — exactly `{id: null, is_available: false}` — when the original was deleted or
+    the caller may not see it (the two are not told apart)."""
+
+    is_available = fields.Boolean()
+
+
+class PostSchema(PostFieldsSchema):
+    """A post as the caller sees it. For a share (`is_share`), `shared_post` is its original as the caller may see
+    it, or a tombstone; `shared_post_id` is the original's id, null when it is a tombstone. Both are null on a post
+    that is not a share."""
+
+    shared_post_id = fields.Integer(allow_none=True)
+    shared_post = fields.Nested(SharedPostSchema, allow_none=True)

@@ -15,6 +15,7 @@ from app.models.plans import PlanStatus, PlanWorkout, TrainingPlan
 from app.models.posts import Comment, Post, PostMedia, Reaction, ReactionKind, ReactionNotice
 from app.models.reports import DataExport, FileStatus, Report, ReportFormat
 from app.models.stats import PersonalRecord, UserStats
+from app.models.timelines import FeedEntry
 from app.models.users import Gender, Privacy, Role, User, UserTag
 from app.models.workouts import Intensity, TrainingType, Workout, WorkoutExercise
 
@@ -31,6 +32,7 @@ __all__ = [
     "Complexity",
     "DataExport",
     "Exercise",
+    "FeedEntry",
     "FileStatus",
     "Flag",
     "FlagStatus",

@@ -16,7 +16,7 @@ from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.lib.sql import insert_ignore
 from app.models import Block, FriendRequest, Friendship, NotificationType, User
-from app.services import notifications, visibility
+from app.services import notifications, timelines, visibility
 from app.services.notifications import Target
 from app.services.users import CARD_FIELDS, get_user_for
 
@@ -93,6 +93,7 @@ def _accept(recipient: User, request: FriendRequest) -> dict:
     db.session.add_all(
         [Friendship(user_id=sender.id, friend_id=recipient.id), Friendship(user_id=recipient.id, friend_id=sender.id)]
     )
+    timelines.backfill_between(sender.id, recipient.id)
     notifications.notify(
         [sender.id],
         NotificationType.FRIEND_ACCEPTED,
@@ -193,6 +194,7 @@ def unfriend(user: User, friend_id: int) -> None:
     """End a friendship, both ways; someone who is not a friend is a 404."""
     if _delete_friendship(user.id, friend_id) == 0:
         raise NotFound("No such friend.")
+    timelines.remove_between(user.id, friend_id)
     db.session.commit()
 
 
@@ -222,6 +224,7 @@ def block(blocker: User, blocked_id: int) -> tuple[dict, bool]:
     low, high = sorted((blocker.id, blocked.id))
     db.session.execute(delete(FriendRequest).where(FriendRequest.pair_low == low, FriendRequest.pair_high == high))
     _delete_friendship(blocker.id, blocked.id)
+    timelines.remove_between(blocker.id, blocked.id)
     view = {
         "user": {name: getattr(blocked, name) for name in CARD_FIELDS},
         "created_at": db.session.scalar(select(Block.created_at).filter_by(**row)),

@@ -25,7 +25,7 @@ from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.models import Comment, MediaAsset, NotificationType, Post, PostMedia, Privacy, Reaction, User
 from app.models.base import utcnow
-from app.services import media, notifications, visibility
+from app.services import media, notifications, timelines, visibility
 from app.services.notifications import Target
 from app.transactions import lock_for_write
 
@@ -244,6 +244,7 @@ def create_post(author: User, data: dict) -> dict:
     db.session.add(post)
     db.session.flush()
     db.session.add_all(PostMedia(post_id=post.id, position=n, media_id=asset.id) for n, asset in enumerate(assets))
+    timelines.fan_out(post)
     db.session.commit()
     return post_view(author, post)
 
@@ -300,6 +301,7 @@ def share_post(sharer: User, post_id: int, data: dict) -> dict:
     )
     db.session.add(share)
     db.session.flush()
+    timelines.fan_out(share)
     if original.author_id != sharer.id:
         notifications.notify(
             [original.author_id],

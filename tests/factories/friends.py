@@ -4,6 +4,7 @@ import factory
 
 from app.extensions import db
 from app.models import Block, FriendRequest, Friendship
+from app.services import timelines
 from tests.factories.base import BaseFactory
 from tests.factories.users import UserFactory
 
@@ -29,10 +30,12 @@ class BlockFactory(BaseFactory):
 
 
 def befriend(user_id: int, other_id: int) -> None:
-    """Make the two friends, as accepting a request does: one row each way."""
+    """Make the two friends, as accepting a request does: one row each way, and each one's posts in the other's
+    home feed."""
     db.session.add_all(
         [Friendship(user_id=user_id, friend_id=other_id), Friendship(user_id=other_id, friend_id=user_id)]
     )
+    timelines.backfill_between(user_id, other_id)
     db.session.commit()
 
 

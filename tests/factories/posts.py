@@ -3,6 +3,7 @@ hiding is the moderators' endpoint, not the posts service)."""
 
 import factory
 
+from app.extensions import db
 from app.models import (
     Comment,
     MediaAsset,
@@ -14,17 +15,26 @@ from app.models import (
     Reaction,
     ReactionKind,
 )
+from app.services import timelines
 from tests.factories.base import BaseFactory
 from tests.factories.users import owner_id
 
 
 class PostFactory(BaseFactory):
+    """A post, offered to its author's and their friends' home feeds as posting it through the API does."""
+
     class Meta:
         model = Post
 
     author_id = factory.LazyFunction(owner_id)
     text = factory.Sequence(lambda n: f"Post {n}")
     visibility = Privacy.PUBLIC
+
+    @factory.post_generation
+    def in_feeds(post, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object first
+        if create:
+            timelines.fan_out(post)
+            db.session.commit()
 
 
 class ShareFactory(PostFactory):

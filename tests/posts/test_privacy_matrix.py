@@ -9,7 +9,7 @@ moderates hidden content but has no more of privacy than anyone. A post one may 
 import pytest
 
 from tests.factories.posts import PostFactory
-from tests.posts.conftest import VIEWERS
+from tests.fixtures.social import VIEWERS
 
 SEES = {
     "public": {"author", "friend", "friend_of_friend", "stranger", "moderator", "admin"},

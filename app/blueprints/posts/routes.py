@@ -23,11 +23,6 @@ from app.services import comments, posts, reactions
 NO_POST = "No such post, or not one you may see."
 
 
-def pager(keyset, args: dict, *, is_descending: bool):
-    """The page of a timeline that the query arguments ask for."""
-    return lambda query: keyset.page(query, cursor=args.get("cursor"), limit=args["limit"], is_descending=is_descending)
-
-
 @blp.route("/posts/")
 class PostsView(MethodView):
     decorators = [login_required]
@@ -76,7 +71,7 @@ class UserPostsView(MethodView):
     @blp.alt_response(404, description="No such active user.")
     def get(self, args, user_id):
         """List a person's posts that the caller may see, newest first."""
-        return posts.list_user_posts(current_user, user_id, pager(USER_POSTS, args, is_descending=True))
+        return posts.list_user_posts(current_user, user_id, USER_POSTS.pager(args, is_descending=True))
 
 
 @blp.route("/posts/<int:post_id>/share/")
@@ -120,7 +115,7 @@ class CommentsView(MethodView):
     @blp.alt_response(404, description=NO_POST)
     def get(self, args, post_id):
         """List a post's comments that the caller may see, oldest first."""
-        return comments.list_comments(current_user, post_id, pager(COMMENTS, args, is_descending=False))
+        return comments.list_comments(current_user, post_id, COMMENTS.pager(args, is_descending=False))
 
     @blp.arguments(CommentWriteSchema)
     @blp.response(201, CommentSchema)
