@@ -57,6 +57,8 @@ bench: $(VENV)/.installed-dev  ## Benchmarks on PostgreSQL (bench/README.md); e.
 	$(BIN)/python -m bench.expire_goals $(BENCH_ARGS)
 	$(BIN)/python -m bench.remind_habits $(BENCH_ARGS_HABITS)
 	$(BIN)/python -m bench.list_workouts
+	$(BIN)/python -m bench.feed $(BENCH_ARGS_FEED)
+	$(BIN)/python -m bench.search $(BENCH_ARGS_SEARCH)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules
