@@ -168,6 +168,9 @@ class Config:
     RATELIMIT_FLAGS = env("RATELIMIT_FLAGS", "20 per hour")
     RATELIMIT_UPLOADS = env("RATELIMIT_UPLOADS", "30 per hour")
     RATELIMIT_SEARCH = env("RATELIMIT_SEARCH", "60 per minute")
+    RATELIMIT_CONVERSATIONS = env("RATELIMIT_CONVERSATIONS", "30 per hour")  # new conversations per person
+    RATELIMIT_MESSAGES = env("RATELIMIT_MESSAGES", "60 per minute;2000 per day")  # each of REST and Socket.IO
+    RATELIMIT_TYPING = env("RATELIMIT_TYPING", "30 per minute")
 
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))

@@ -72,12 +72,12 @@ def parse_json_body(data: bytes):
         raise
     except ValueError:  # JSONDecodeError, UnicodeDecodeError
         raise _Refused("Invalid JSON body.") from None
-    if _depth_exceeds(value, MAX_JSON_DEPTH):
+    if depth_exceeds(value, MAX_JSON_DEPTH):
         raise _Refused(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
     return value
 
 
-def _depth_exceeds(value, limit: int) -> bool:
+def depth_exceeds(value, limit: int) -> bool:
     """Iterative, so checking depth cannot itself recurse too deep."""
     stack = [(value, 1)]
     while stack:

@@ -32,6 +32,7 @@ from tests.factories import (
     WorkoutExerciseFactory,
     WorkoutFactory,
 )
+from tests.factories.chat import MessageFactory, conversation_between
 from tests.factories.friends import BlockFactory, FriendRequestFactory, befriend
 from tests.factories.moderation import FlagFactory
 from tests.factories.posts import CommentFactory, PostFactory
@@ -78,6 +79,18 @@ def friends_post(world: dict) -> None:
     PostFactory(author_id=world["friend"])
 
 
+def conversation(world: dict) -> None:
+    """A conversation of alice's with someone new, with a message of theirs."""
+    other = UserFactory().id
+    MessageFactory(conversation_id=conversation_between(world["alice"], other), author_id=other)
+
+
+def message(world: dict) -> None:
+    if "conversation_id" not in world:
+        world["conversation_id"] = conversation_between(world["alice"], world["mallory"])
+    MessageFactory(conversation_id=world["conversation_id"], author_id=world["mallory"])
+
+
 def tier(world: dict) -> None:
     taken = world.setdefault("levels", [])
     level = next(level for level in AccessLevel if level not in taken)
@@ -103,6 +116,10 @@ GUARDS = {
     ),
     "/api/v1/blocks/": Guard("alice", times(lambda w: BlockFactory(blocker_id=w["alice"]))),
     "/api/v1/clients/me/trainers/": Guard("alice", times(lambda w: TrainerClientFactory(client_id=w["alice"]))),
+    "/api/v1/conversations/": Guard("alice", times(conversation), query="limit=50"),
+    "/api/v1/conversations/{conversation_id}/messages/": Guard(
+        "alice", times(message), {"conversation_id": "conversation_id"}, query="limit=50"
+    ),
     "/api/v1/exercises/": Guard("alice", times(lambda w: ExerciseFactory())),
     "/api/v1/export/": Guard("alice", times(lambda w: DataExportFactory(user_id=w["alice"]))),
     "/api/v1/feed/": Guard("alice", times(friends_post), query="limit=50"),

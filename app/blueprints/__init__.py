@@ -32,6 +32,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("posts"),
     Domain("feed"),
     Domain("search"),
+    Domain("chat"),
     Domain("moderation"),
     Domain("goals"),
     Domain("metrics"),

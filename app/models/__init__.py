@@ -1,6 +1,7 @@
 """Every model, imported here so Alembic and relationship resolution see them all."""
 
 from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
+from app.models.chat import Conversation, ConversationMember, Message
 from app.models.coaching import TrainerClient
 from app.models.exercises import Complexity, Exercise, MuscleGroup
 from app.models.friends import Block, FriendRequest, Friendship
@@ -29,6 +30,8 @@ __all__ = [
     "Channel",
     "ClientStatus",
     "Comment",
+    "Conversation",
+    "ConversationMember",
     "Complexity",
     "DataExport",
     "Exercise",
@@ -51,6 +54,7 @@ __all__ = [
     "MediaStatus",
     "MembershipChange",
     "MembershipTier",
+    "Message",
     "MetricField",
     "MuscleGroup",
     "Notification",
