@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-dev  ## Benchmarks on PostgreSQL (bench/README.md); e.
 	$(BIN)/python -m bench.list_workouts
 	$(BIN)/python -m bench.feed $(BENCH_ARGS_FEED)
 	$(BIN)/python -m bench.search $(BENCH_ARGS_SEARCH)
+	$(BIN)/python -m bench.chat $(BENCH_ARGS_CHAT)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules
