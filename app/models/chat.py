@@ -20,7 +20,6 @@ class Conversation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     direct_key: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def direct_key_of(user_id: int, other_id: int) -> str:

@@ -13,7 +13,8 @@ The REST routes and the Socket.IO handlers call the same functions.
 
 from collections.abc import Callable
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
+from sqlalchemy.orm import aliased
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
@@ -32,6 +33,7 @@ MAX_TEXT = 4000
 PREVIEW = 80  # characters of a message a notification quotes
 
 Paginate = Callable[[Select], dict]
+_CALLER = aliased(ConversationMember, name="caller")  # built once: an alias is costly to build per statement
 
 
 # --- what a member sees -------------------------------------------------------------------------------------
@@ -198,26 +200,22 @@ def send_message(
     """Store a message and tell the conversation (after the commit); returns it and whether it is new. The same
     `client_id` again answers the first message, stored once (a 409 if that one is in another conversation)."""
     member_ids = _writable(user, conversation_id)
-    first = _sent_before(user, client_id)
-    if first is not None:
-        return _repeat(first, conversation_id)
     now = utcnow()
     insert = insert_ignore(Message, conflict_on=("author_id", "client_id")).values(
         conversation_id=conversation_id, author_id=user.id, client_id=client_id, text=text, created_at=now
     )
     message = db.session.scalar(insert.returning(Message))
-    if message is None:  # the same message, sent twice at the same moment: the other one stored it
+    if message is None:  # this client_id was sent before (a retry, or the same message twice at the same moment)
         return _repeat(_sent_before(user, client_id), conversation_id)
-    db.session.execute(update(Conversation).where(Conversation.id == conversation_id).values(last_message_at=now))
+    # Both members' activity moves (the list's order); the sender has read up to their own message.
+    mine = ConversationMember.user_id == user.id
     db.session.execute(
         update(ConversationMember)
         .where(ConversationMember.conversation_id == conversation_id)
-        .values(last_activity_at=now)
-    )
-    db.session.execute(
-        update(ConversationMember)
-        .where(ConversationMember.conversation_id == conversation_id, ConversationMember.user_id == user.id)
-        .values(last_read_message_id=message.id)
+        .values(
+            last_activity_at=now,
+            last_read_message_id=case((mine, message.id), else_=ConversationMember.last_read_message_id),
+        )
     )
     _notify_absent(user, conversation_id, [m for m in member_ids if m != user.id], text)
     payload = message_payload(message)
@@ -351,9 +349,17 @@ def _member_ids(conversation_id: int) -> list[int]:
 
 def _writable(user: User, conversation_id: int) -> list[int]:
     """The members of a conversation the caller may write in: theirs (else 404), with nobody blocked either way
-    (else 403)."""
-    get_conversation_for(user, conversation_id)
-    member_ids = _member_ids(conversation_id)
-    if any(visibility.is_blocked_between(user.id, other) for other in member_ids if other != user.id):
+    (else 403). One statement: every member, each with whether they and the caller are clear of blocks."""
+    caller = _CALLER
+    query = (
+        select(ConversationMember.user_id, visibility.not_blocked(user, ConversationMember.user_id))
+        .join(caller, (caller.conversation_id == ConversationMember.conversation_id) & (caller.user_id == user.id))
+        .where(ConversationMember.conversation_id == conversation_id)
+        .order_by(ConversationMember.user_id)
+    )
+    members = db.session.execute(query).all()
+    if not members:
+        raise NotFound("No such conversation.")
+    if not all(is_clear for member_id, is_clear in members if member_id != user.id):
         raise Forbidden("You cannot message this person.")
-    return member_ids
+    return [member_id for member_id, _ in members]

@@ -24,7 +24,6 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("direct_key", sa.String(length=40), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
         sa.UniqueConstraint("direct_key", name="uq_conversations_direct_key"),
     )
