@@ -4,35 +4,19 @@
 // a refused join or message, a disconnect, or after TIMEOUT_MS.
 //
 //   STRIDE_URL=http://127.0.0.1:5000 STRIDE_TOKEN=<access token> STRIDE_CONVERSATION=<id> node tests/js/chat.mjs
-import { io } from "socket.io-client";
+import { connect, fail, finish, isFinished } from "./outcome.mjs";
 
 const TIMEOUT_MS = 20000;
 const url = process.env.STRIDE_URL;
 const token = process.env.STRIDE_TOKEN;
 const conversationId = Number(process.env.STRIDE_CONVERSATION);
 
-let finished = false;
-
-function finish(line, code) {
-  if (finished) return;
-  finished = true;
-  process.stdout.write(line + "\n", () => process.exit(code));
-}
-
-function fail(message) {
-  finish(`error ${message}`, 1);
-}
-
 if (!url || !token || !conversationId) {
   console.log("error STRIDE_URL, STRIDE_TOKEN and STRIDE_CONVERSATION must be set");
   process.exit(1);
 }
 
-const socket = io(url.replace(/\/+$/, "") + "/chat", {
-  auth: { token },
-  transports: ["websocket"],
-  reconnection: false,
-});
+const socket = connect(url, "/chat", token);
 
 const timer = setTimeout(() => {
   socket.close();
@@ -61,7 +45,7 @@ socket.on("connect_error", (err) => {
 });
 
 socket.on("disconnect", (reason) => {
-  if (!finished) {
+  if (!isFinished()) {
     clearTimeout(timer);
     fail(`disconnected ${reason}`);
   }

@@ -3,35 +3,18 @@
 // Exits 1 on a refused connection, a disconnect before any notification, or after TIMEOUT_MS.
 //
 //   STRIDE_URL=http://127.0.0.1:5000 STRIDE_TOKEN=<access token> node tests/js/smoke.mjs
-import { io } from "socket.io-client";
+import { connect, fail, finish } from "./outcome.mjs";
 
 const TIMEOUT_MS = 15000;
 const url = process.env.STRIDE_URL;
 const token = process.env.STRIDE_TOKEN;
-
-let finished = false;
-
-// The first outcome wins; exit only once its line is written, so a reader on a pipe never misses it.
-function finish(line, code) {
-  if (finished) return;
-  finished = true;
-  process.stdout.write(line + "\n", () => process.exit(code));
-}
-
-function fail(message) {
-  finish(`error ${message}`, 1);
-}
 
 if (!url || !token) {
   console.log("error STRIDE_URL and STRIDE_TOKEN must be set");
   process.exit(1);
 }
 
-const socket = io(url.replace(/\/+$/, "") + "/notifications", {
-  auth: { token },
-  transports: ["websocket"],
-  reconnection: false,
-});
+const socket = connect(url, "/notifications", token);
 
 const timer = setTimeout(() => {
   socket.close();
