@@ -134,6 +134,8 @@ class Config:
 
     # Habits
     HABIT_REMINDER_GRACE_MIN = env_int("HABIT_REMINDER_GRACE_MIN", 10)  # a missed minute still reminds, once
+    # The domain of events' calendar UIDs (`event-<id>@<domain>`): keep it stable, calendars match events on it
+    CALENDAR_UID_DOMAIN = env("CALENDAR_UID_DOMAIN", "stride")
 
     # Memberships: the currency of a tier created without one (ISO 4217)
     DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "EUR")
@@ -171,6 +173,7 @@ class Config:
     RATELIMIT_CONVERSATIONS = env("RATELIMIT_CONVERSATIONS", "30 per hour")  # new conversations per person
     RATELIMIT_MESSAGES = env("RATELIMIT_MESSAGES", "60 per minute;2000 per day")  # each of REST and Socket.IO
     RATELIMIT_TYPING = env("RATELIMIT_TYPING", "30 per minute")
+    RATELIMIT_EVENTS = env("RATELIMIT_EVENTS", "20 per hour")  # new events per person
 
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))

@@ -1,16 +1,17 @@
-"""The permissions matrix of every training route: alice (the owner), mallory (another user), coach (alice's
-trainer), stranger (a trainer without alice) and root (an admin who trains nobody).
+"""The permissions matrix of every training route (and the events'): alice (the owner), mallory (another user),
+coach (alice's trainer), stranger (a trainer without alice) and root (an admin who trains nobody).
 
 404 for what the caller may not see, 403 for what they see but may not change (or a role they lack)."""
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 
 import pytest
 
 from app.extensions import db
 from app.models import TrainerClient, User
-from app.services import coaching, plans, workouts
+from app.models.base import utcnow
+from app.services import coaching, events, plans, workouts
 from tests.factories import ExerciseFactory
 
 ACTORS = ("alice", "mallory", "coach", "stranger", "root")
@@ -20,6 +21,8 @@ ONLY_ALICE_AND_COACH = (200, 404, 200, 404, 404)
 OWNER_WRITES = (200, 404, 403, 404, 404)
 TRAINERS_WRITE = (403, 403, 200, 200, 200)
 ADMIN_ONLY = (403, 403, 403, 403, 200)
+ORGANIZER_ONLY = (200, 403, 403, 403, 403)  # an event is seen by everyone signed in, changed by its organizer
+EVENT = {"title": "Run {n}", "starts_at": "2099-01-05T08:00:00+00:00", "ends_at": "2099-01-05T09:00:00+00:00"}
 
 # (method, path, body, expected status for alice, mallory, coach, stranger, root)
 MATRIX = [
@@ -66,6 +69,14 @@ MATRIX = [
     ("GET", "/stats/?user_id={alice}", None, ONLY_ALICE_AND_COACH),
     ("GET", "/stats/records/", None, EVERYONE),
     ("GET", "/stats/records/?user_id={alice}", None, ONLY_ALICE_AND_COACH),
+    ("GET", "/events/", None, EVERYONE),
+    ("POST", "/events/", EVENT, (201,) * 5),
+    ("GET", "/events/{event}/", None, EVERYONE),
+    ("PATCH", "/events/{event}/", {"capacity": 10}, ORGANIZER_ONLY),
+    ("DELETE", "/events/{event}/", None, (204, 403, 403, 403, 403)),
+    ("PUT", "/events/{event}/rsvp/", {"status": "going"}, EVERYONE),
+    ("DELETE", "/events/{event}/rsvp/", None, (204,) * 5),
+    ("GET", "/events/{event}/calendar.ics", None, EVERYONE),
 ]
 
 
@@ -106,6 +117,10 @@ def fresh_world(app, cast, exercises):
             coach_plan = plans.create_plan(
                 coach, {"user_id": cast["alice"], "title": "Coached", "status": "active", "workout_ids": [workout.id]}
             )
+            start = utcnow() + timedelta(days=1)
+            event = events.create_event(
+                alice, {"title": "Run", "starts_at": start, "ends_at": start + timedelta(hours=1)}
+            )
             return {
                 **cast,
                 "n": n,
@@ -116,6 +131,7 @@ def fresh_world(app, cast, exercises):
                 "plan": plan.id,
                 "coach_plan": coach_plan.id,
                 "assignment": assignment.id,
+                "event": event["id"],
             }
 
     return build
@@ -139,7 +155,7 @@ def test_permissions_matrix(client, headers_of, fresh_world, method, path, body,
 
 @pytest.mark.parametrize(("method", "path"), sorted({(m, p) for m, p, *_ in MATRIX}))
 def test_every_route_needs_authentication(client, method, path):
-    any_ids = {name: 1 for name in ("alice", "coach", "exercise", "unused", "workout", "plan", "coach_plan")}
+    any_ids = {name: 1 for name in ("alice", "coach", "exercise", "unused", "workout", "plan", "coach_plan", "event")}
     response = client.open("/api/v1" + fill(path, {**any_ids, "assignment": 1}), method=method, json={})
 
     assert response.status_code == 401

@@ -33,6 +33,7 @@ from tests.factories import (
     WorkoutFactory,
 )
 from tests.factories.chat import MessageFactory, conversation_between
+from tests.factories.events import EventFactory, EventRsvpFactory
 from tests.factories.friends import BlockFactory, FriendRequestFactory, befriend
 from tests.factories.moderation import FlagFactory
 from tests.factories.posts import CommentFactory, PostFactory
@@ -91,6 +92,13 @@ def message(world: dict) -> None:
     MessageFactory(conversation_id=world["conversation_id"], author_id=world["mallory"])
 
 
+def event(world: dict) -> None:
+    """An event of someone new that alice and mallory answered."""
+    made = EventFactory(organizer_id=UserFactory().id, capacity=5)
+    EventRsvpFactory(event_id=made.id, user_id=world["alice"])
+    EventRsvpFactory(event_id=made.id, user_id=world["mallory"], status="maybe")
+
+
 def tier(world: dict) -> None:
     taken = world.setdefault("levels", [])
     level = next(level for level in AccessLevel if level not in taken)
@@ -120,6 +128,7 @@ GUARDS = {
     "/api/v1/conversations/{conversation_id}/messages/": Guard(
         "alice", times(message), {"conversation_id": "conversation_id"}, query="limit=50"
     ),
+    "/api/v1/events/": Guard("alice", times(event), query="limit=50"),
     "/api/v1/exercises/": Guard("alice", times(lambda w: ExerciseFactory())),
     "/api/v1/export/": Guard("alice", times(lambda w: DataExportFactory(user_id=w["alice"]))),
     "/api/v1/feed/": Guard("alice", times(friends_post), query="limit=50"),

@@ -33,6 +33,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("feed"),
     Domain("search"),
     Domain("chat"),
+    Domain("events"),
     Domain("moderation"),
     Domain("goals"),
     Domain("metrics"),

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.jobs import goals, habits, maintenance, media
+from app.jobs import events, goals, habits, maintenance, media
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ PERIODIC_JOBS: list[Periodic] = [
     # Every 15 minutes: local midnights fall on quarter hours in every timezone.
     Periodic(goals.expire_goals, cron="*/15 * * * *"),
     Periodic(habits.remind_habits, cron="* * * * *", queue="high", timeout=120),
+    Periodic(events.remind_events, cron="* * * * *", queue="high", timeout=120),
     # Every minute: a report whose worker died is re-enqueued (or failed) about 2 minutes later, not 10.
     Periodic(maintenance.reconcile_files, cron="* * * * *", timeout=120),
     Periodic(media.prune_media, cron="*/30 * * * *"),

@@ -3,6 +3,7 @@
 from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
 from app.models.chat import Conversation, ConversationMember, Message
 from app.models.coaching import TrainerClient
+from app.models.events import Event, EventReminder, EventRsvp, ReminderKind, RsvpStatus
 from app.models.exercises import Complexity, Exercise, MuscleGroup
 from app.models.friends import Block, FriendRequest, Friendship
 from app.models.goals import Goal, GoalType, MetricField
@@ -34,6 +35,9 @@ __all__ = [
     "ConversationMember",
     "Complexity",
     "DataExport",
+    "Event",
+    "EventReminder",
+    "EventRsvp",
     "Exercise",
     "FeedEntry",
     "FileStatus",
@@ -70,9 +74,11 @@ __all__ = [
     "Reaction",
     "ReactionKind",
     "ReactionNotice",
+    "ReminderKind",
     "Report",
     "ReportFormat",
     "Role",
+    "RsvpStatus",
     "TokenPurpose",
     "TrainerClient",
     "TrainingPlan",

@@ -76,10 +76,17 @@ def is_blocked_between(user_id: int, other_id: int) -> bool:
 
 def not_blocked(viewer: User, owner_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
     """SQL: neither the viewer nor `owner_id` blocked the other (blocks hide people both ways)."""
+    return not_blocked_between(viewer.id, owner_id)
+
+
+def not_blocked_between(
+    user_id: int | SQLColumnExpression[int], other_id: int | SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """SQL: neither of two people, each an id or a column (a recipient and an organizer), blocked the other."""
     return ~exists().where(
         or_(
-            and_(Block.blocker_id == viewer.id, Block.blocked_id == owner_id),
-            and_(Block.blocker_id == owner_id, Block.blocked_id == viewer.id),
+            and_(Block.blocker_id == user_id, Block.blocked_id == other_id),
+            and_(Block.blocker_id == other_id, Block.blocked_id == user_id),
         )
     )
 
