@@ -208,6 +208,7 @@ BAD_MESSAGES = {
     "text not a string": {"conversation_id": 1, "client_id": "c", "text": {"a": 1}},
     "bad client id": {"conversation_id": 1, "client_id": "has spaces", "text": "t"},
     "long client id": {"conversation_id": 1, "client_id": "c" * 65, "text": "t"},
+    "client id ending in a newline": {"conversation_id": 1, "client_id": "c\n", "text": "t"},
     "unknown field": {"conversation_id": 1, "client_id": "c", "text": "t", "author_id": 2},
     "deep nesting": {"conversation_id": 1, "client_id": "c", "text": "t", "x": NESTED},
 }

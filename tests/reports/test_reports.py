@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -67,7 +68,8 @@ def test_an_html_report_embeds_its_chart_as_a_png_data_uri(client, headers_of, w
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert '<img alt="Weekly training volume and weight history" src="data:image/png;base64,iVBOR' in page
-    assert "Leg day" in page and "Old" not in page
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)  # base64 may spell anything, "Old" too
+    assert "Leg day" in text and "Old" not in text
 
 
 def test_a_pdf_report_is_a_pdf(client, headers_of, workouts, run_jobs):

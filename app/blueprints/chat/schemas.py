@@ -12,8 +12,11 @@ from app.services.chat import MAX_TEXT
 CONVERSATIONS = Keyset("conversations", ConversationMember.last_activity_at, ConversationMember.conversation_id)
 MESSAGES = Keyset("messages", Message.id)
 
+# `$(?![\s\S])`: the true end in both Python (whose `$` also matches before a final newline) and the ECMAScript
+# regex OpenAPI documents a pattern in (which has no `\Z`).
 CLIENT_ID = validate.Regexp(
-    r"[A-Za-z0-9._:-]{1,64}\Z", error="1 to 64 letters, digits, '.', '_', ':' or '-': your own id for the message."
+    r"^[A-Za-z0-9._:-]{1,64}$(?![\s\S])",
+    error="1 to 64 letters, digits, '.', '_', ':' or '-': your own id for the message.",
 )
 
 
