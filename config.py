@@ -174,6 +174,8 @@ class Config:
     RATELIMIT_MESSAGES = env("RATELIMIT_MESSAGES", "60 per minute;2000 per day")  # each of REST and Socket.IO
     RATELIMIT_TYPING = env("RATELIMIT_TYPING", "30 per minute")
     RATELIMIT_EVENTS = env("RATELIMIT_EVENTS", "20 per hour")  # new events per person
+    RATELIMIT_GROUPS = env("RATELIMIT_GROUPS", "10 per hour")  # new groups per person
+    RATELIMIT_GROUP_JOINS = env("RATELIMIT_GROUP_JOINS", "60 per hour")  # joins and requests to join per person
 
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))

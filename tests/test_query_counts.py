@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.models import AccessLevel
+from app.extensions import db
+from app.models import AccessLevel, GroupMember
 from tests.factories import (
     AuditEventFactory,
     AuthSessionFactory,
@@ -35,6 +36,7 @@ from tests.factories import (
 from tests.factories.chat import MessageFactory, conversation_between
 from tests.factories.events import EventFactory, EventRsvpFactory
 from tests.factories.friends import BlockFactory, FriendRequestFactory, befriend
+from tests.factories.groups import GroupJoinRequestFactory, make_group
 from tests.factories.moderation import FlagFactory
 from tests.factories.posts import CommentFactory, PostFactory
 
@@ -99,6 +101,30 @@ def event(world: dict) -> None:
     EventRsvpFactory(event_id=made.id, user_id=world["mallory"], status="maybe")
 
 
+def alices_group(world: dict) -> int:
+    if "group_id" not in world:
+        world["group_id"] = make_group(world["alice"], visibility="private")
+    return world["group_id"]
+
+
+def group_member(world: dict) -> None:
+    group_id = alices_group(world)
+    db.session.add(GroupMember(group_id=group_id, user_id=UserFactory().id, role="member"))
+    db.session.commit()
+
+
+def join_request(world: dict) -> None:
+    GroupJoinRequestFactory(group_id=alices_group(world))
+
+
+def group_post(world: dict) -> None:
+    PostFactory(author_id=world["mallory"], group_id=alices_group(world))
+    if "mallory_in" not in world:
+        world["mallory_in"] = True
+        db.session.add(GroupMember(group_id=world["group_id"], user_id=world["mallory"], role="member"))
+        db.session.commit()
+
+
 def tier(world: dict) -> None:
     taken = world.setdefault("levels", [])
     level = next(level for level in AccessLevel if level not in taken)
@@ -136,6 +162,14 @@ GUARDS = {
     "/api/v1/fitness-goals/": Guard("alice", times(lambda w: GoalFactory(user_id=w["alice"]))),
     "/api/v1/friend-requests/": Guard("alice", times(lambda w: FriendRequestFactory(recipient_id=w["alice"]))),
     "/api/v1/friends/": Guard("alice", times(lambda w: befriend(w["alice"], UserFactory().id))),
+    "/api/v1/groups/": Guard("alice", times(lambda w: make_group(w["mallory"])), query="limit=50"),
+    "/api/v1/groups/{group_id}/members/": Guard(
+        "alice", times(group_member), {"group_id": "group_id"}, query="limit=50"
+    ),
+    "/api/v1/groups/{group_id}/posts/": Guard("alice", times(group_post), {"group_id": "group_id"}, query="limit=50"),
+    "/api/v1/groups/{group_id}/requests/": Guard(
+        "alice", times(join_request), {"group_id": "group_id"}, query="limit=50"
+    ),
     "/api/v1/habits/": Guard("alice", times(lambda w: HabitFactory(user_id=w["alice"]))),
     "/api/v1/habits/public/": Guard("alice", times(lambda w: HabitFactory(user_id=w["mallory"], is_public=True))),
     "/api/v1/habits/{habit_id}/completions/": Guard("alice", times(completion), {"habit_id": "habit_id"}),

@@ -33,6 +33,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("feed"),
     Domain("search"),
     Domain("chat"),
+    Domain("groups"),
     Domain("events"),
     Domain("moderation"),
     Domain("goals"),

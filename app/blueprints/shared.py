@@ -88,6 +88,30 @@ class AuthorSchema(ma.Schema):
     avatar = fields.String(allow_none=True)
 
 
+class GroupCardSchema(ma.Schema):
+    """A group as other things name it (a group's conversation)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    visibility = fields.String()
+
+
+class GroupSchema(ma.Schema):
+    """A group as the caller sees it."""
+
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    visibility = fields.String(
+        metadata={"description": "public (anyone joins and reads) or private (members read; joining is a request)."}
+    )
+    members_count = fields.Integer()
+    is_member = fields.Boolean()
+    is_admin = fields.Boolean()
+    has_requested = fields.Boolean(metadata={"description": "The caller's request to join waits for an answer."})
+    created_at = fields.AwareDateTime()
+
+
 # --- posts, as the posts and the feeds answer them ------------------------------------------------------------
 
 
@@ -104,7 +128,10 @@ class PostFieldsSchema(ma.Schema):
     id = fields.Integer(allow_none=True)
     author = fields.Nested(AuthorSchema)
     text = fields.String()
-    visibility = fields.String()
+    visibility = fields.String(
+        metadata={"description": "public, friends or private; a group's post: public (its group decides who sees it)."}
+    )
+    group_id = fields.Integer(allow_none=True, metadata={"description": "The group it was posted in, or null."})
     media = fields.List(fields.Nested(PostMediaSchema))
     reactions = fields.Dict(
         keys=fields.String(),

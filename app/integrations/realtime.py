@@ -50,6 +50,12 @@ def emit_to_conversation(
     socketio.emit(event, payload, to=rooms, namespace=CHAT, skip_sid=skip_sid)
 
 
+def close_conversation_room(conversation_id: int) -> None:
+    """Empty a conversation's room (someone left a group's conversation): the members' sockets still hear it
+    through their own rooms, the one who left no longer does. Every process's sockets, through the queue."""
+    socketio.close_room(conversation_room(conversation_id), namespace=CHAT)
+
+
 def _entry(namespace: str, socket_id: str) -> str:
     return f"{namespace} {socket_id}"
 

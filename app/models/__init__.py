@@ -7,6 +7,7 @@ from app.models.events import Event, EventReminder, EventRsvp, ReminderKind, Rsv
 from app.models.exercises import Complexity, Exercise, MuscleGroup
 from app.models.friends import Block, FriendRequest, Friendship
 from app.models.goals import Goal, GoalType, MetricField
+from app.models.groups import Group, GroupJoinRequest, GroupMember, GroupRole, GroupVisibility
 from app.models.habits import Habit, HabitCompletion, HabitReminder
 from app.models.media import MediaAsset, MediaKind, MediaStatus
 from app.models.memberships import AccessLevel, ClientStatus, MembershipChange, MembershipTier, UserMembership
@@ -48,6 +49,11 @@ __all__ = [
     "Friendship",
     "Gender",
     "Goal",
+    "Group",
+    "GroupJoinRequest",
+    "GroupMember",
+    "GroupRole",
+    "GroupVisibility",
     "GoalType",
     "Habit",
     "HabitCompletion",

@@ -12,13 +12,18 @@ from app.models.notifications import BigId
 
 class Conversation(db.Model):
     """A conversation. A 1:1 one has `direct_key` "{low user id}:{high user id}": unique, so a pair has one
-    conversation even when both start it at the same moment (group conversations will leave it NULL)."""
+    conversation even when both start it at the same moment. A group's one has `group_id` instead (one per group):
+    its members are the group's."""
 
     __tablename__ = "conversations"
-    __table_args__ = (UniqueConstraint("direct_key", name="uq_conversations_direct_key"),)
+    __table_args__ = (
+        UniqueConstraint("direct_key", name="uq_conversations_direct_key"),
+        UniqueConstraint("group_id", name="uq_conversations_group_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     direct_key: Mapped[str | None] = mapped_column(String(40))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @staticmethod

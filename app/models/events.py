@@ -24,7 +24,7 @@ class ReminderKind(StrEnum):
 
 
 class Event(db.Model):
-    """An event (standalone for now; a group's once groups exist). `capacity` NULL is unlimited.
+    """An event, standalone or a group's (`group_id`). `capacity` NULL is unlimited.
 
     The row is also the lock every RSVP of the event takes: seats are counted and given under it."""
 
@@ -34,6 +34,7 @@ class Event(db.Model):
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity"),
         Index("ix_events_starts_at_id", "starts_at", "id"),
         Index("ix_events_organizer_id", "organizer_id"),
+        Index("ix_events_group_id_starts_at", "group_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,7 @@ class Event(db.Model):
     place: Mapped[str | None] = mapped_column(String(200))
     online_url: Mapped[str | None] = mapped_column(String(2000))
     capacity: Mapped[int | None]
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -22,8 +22,8 @@ class ReactionKind(StrEnum):
 
 class Post(db.Model):
     """A post, or a share of another (`is_share`; `shared_post_id` goes null when the original is deleted, and
-    the share then shows a tombstone). `hidden_at` is set by a moderator: the post disappears for everyone but its
-    author and moderators."""
+    the share then shows a tombstone). `group_id` places it in a group. `hidden_at` is set by a moderator: the post
+    disappears for everyone but its author and moderators."""
 
     __tablename__ = "posts"
     __table_args__ = (
@@ -31,6 +31,7 @@ class Post(db.Model):
         Index("ix_posts_author_id_id", "author_id", "id"),
         Index("ix_posts_shared_post_id", "shared_post_id"),
         Index("ix_posts_created_at_id", "created_at", "id"),
+        Index("ix_posts_group_id_id", "group_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +44,8 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A group's post: the group, not `visibility`, decides who sees it; it goes with the group.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
 
 
 class PostMedia(db.Model):

@@ -1,7 +1,8 @@
 """Home timelines, kept on write: one row per post per person whose `GET /feed/` shows it.
 
 A post is copied (its id, author and instant) into its author's and each of their friends' timelines when it is
-written; befriending copies each one's recent posts into the other's timeline, unfriending and blocking remove
+written (a group's post into its members' timelines; joining copies the group's recent posts in, leaving removes
+them); befriending copies each one's recent posts into the other's timeline, unfriending and blocking remove
 them. Reading a feed page is then one range of one index, however many posts and friends there are (the README
 says why this was chosen over reading friends' posts at request time). The timeline decides what is *offered*;
 privacy, blocks and moderation are still decided at read time, by the one visibility rule.

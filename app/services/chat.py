@@ -1,9 +1,11 @@
-"""Chat (SPEC §7): 1:1 conversations, their messages, deletions, read receipts and typing signals.
+"""Chat (SPEC §7): 1:1 conversations, their messages, deletions, read receipts and typing signals; a group's
+conversation (SPEC §8) is kept by the groups service (its members are the group's) and works the same way.
 
 A pair of people has one conversation (a unique `direct_key`), started by either, with anyone active who has not
 blocked the other either way (no friendship needed). A conversation exists only for its members: to anyone else it
 is "no such conversation" (404), whether it exists or not. Once one of the two blocked the other, neither may
-write in it (403), while both still read its history.
+write in it (403), while both still read its history. Blocks between members of a group do not close its
+conversation.
 
 Sending is idempotent per sender and `client_id`: the same one again answers the first message and stores nothing.
 A recipient who has no chat client open is notified of new messages, once per conversation until they read it.
@@ -24,9 +26,9 @@ from app.models import Conversation, ConversationMember, Message, NotificationTy
 from app.models.base import utcnow
 from app.queueing import on_commit
 from app.services import notifications, visibility
+from app.services.groups import group_names
 from app.services.notifications import Target
-from app.services.posts import user_cards
-from app.services.users import get_user_for
+from app.services.users import get_user_for, user_cards
 from app.transactions import lock_for_write
 
 MAX_TEXT = 4000
@@ -54,19 +56,23 @@ def message_payload(message: Message) -> dict:
 
 def conversation_views(user: User, members: list[ConversationMember]) -> list[dict]:
     """The caller's conversations (their own member rows) as they see them, in a constant number of queries: the
-    other person's card, the last message (or null), how many of the other's messages they have not read."""
+    other person's card (a group's: the group's), the last message (or null), how many of the others' messages
+    they have not read."""
     ids = [member.conversation_id for member in members]
     if not ids:
         return []
     conversations = {c.id: c for c in db.session.scalars(select(Conversation).where(Conversation.id.in_(ids)))}
-    others = _other_members(user.id, ids)
+    direct = [c.id for c in conversations.values() if c.group_id is None]
+    others = _other_members(user.id, direct) if direct else {}
     cards = user_cards(set(others.values()))
+    group_cards = group_names({c.group_id for c in conversations.values() if c.group_id is not None})
     last = _last_messages(ids)
     unread = _unread_counts(user.id, ids)
     return [
         {
             "id": member.conversation_id,
             "other": cards.get(others.get(member.conversation_id)),
+            "group": group_cards.get(conversations[member.conversation_id].group_id),
             "last_message": last.get(member.conversation_id),
             "unread_count": unread.get(member.conversation_id, 0),
             "last_activity_at": member.last_activity_at,
@@ -348,18 +354,25 @@ def _member_ids(conversation_id: int) -> list[int]:
 
 
 def _writable(user: User, conversation_id: int) -> list[int]:
-    """The members of a conversation the caller may write in: theirs (else 404), with nobody blocked either way
-    (else 403). One statement: every member, each with whether they and the caller are clear of blocks."""
+    """The members of a conversation the caller may write in: theirs (else 404), a group's or a 1:1 one with
+    nobody blocked either way (else 403). One statement: every member, each with whether they and the caller are
+    clear of blocks, and whether the conversation is a group's."""
     caller = _CALLER
     query = (
-        select(ConversationMember.user_id, visibility.not_blocked(user, ConversationMember.user_id))
+        select(
+            ConversationMember.user_id,
+            visibility.not_blocked(user, ConversationMember.user_id),
+            Conversation.group_id.is_not(None),
+        )
         .join(caller, (caller.conversation_id == ConversationMember.conversation_id) & (caller.user_id == user.id))
+        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
         .where(ConversationMember.conversation_id == conversation_id)
         .order_by(ConversationMember.user_id)
     )
     members = db.session.execute(query).all()
     if not members:
         raise NotFound("No such conversation.")
-    if not all(is_clear for member_id, is_clear in members if member_id != user.id):
+    is_group = members[0][2]
+    if not is_group and not all(is_clear for member_id, is_clear, _ in members if member_id != user.id):
         raise Forbidden("You cannot message this person.")
-    return [member_id for member_id, _ in members]
+    return [member_id for member_id, *_ in members]

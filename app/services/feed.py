@@ -1,9 +1,9 @@
-"""The home feed (`GET /feed/`): the caller's own posts and their friends', newest first.
+"""The home feed (`GET /feed/`): the caller's own posts, their friends' and their groups', newest first.
 
 A read model over the home timelines (app/models/timelines.py): a page is one range of the timeline's key
 (owner, created_at, post id) joined to the posts it names, filtered by the one visibility rule, so what a
-timeline offers is shown only while the caller may still see it. Posts a moderator hid never appear here (their
-authors still find them on their own profile). Nothing else imports this module.
+timeline offers is shown only while the caller may still see it. Posts a moderator hid never appear in the home
+feed (their authors still find them on their own profile). Nothing else imports this module.
 """
 
 from collections.abc import Callable

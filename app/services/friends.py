@@ -194,7 +194,7 @@ def unfriend(user: User, friend_id: int) -> None:
     """End a friendship, both ways; someone who is not a friend is a 404."""
     if _delete_friendship(user.id, friend_id) == 0:
         raise NotFound("No such friend.")
-    timelines.remove_between(user.id, friend_id)
+    timelines.remove_between(user.id, friend_id, keep_groups=True)
     db.session.commit()
 
 

@@ -5,6 +5,9 @@ Privacy is decided only by `app/services/visibility.py`: a post is seen by whoev
 with the post's `visibility`, a hidden one only by its author and the moderators, and a post of an inactive account
 by nobody. A post the viewer may not see does not exist for them (404).
 
+A group's post (`group_id`) is written by a member and seen as the group decides (a public group's by everyone,
+a private group's by its members: `visibility.can_see_in_group`); a private group's posts cannot be shared.
+
 A share is a post with `is_share` and `shared_post_id`. Its `shared_post` is always the original as *the viewer*
 may see it — a friends-only original stays with the original author's friends, whoever shared it — or a tombstone
 (`{id: null, is_available: false}`) when it was deleted or the viewer may not see it. A share of a share shares the
@@ -16,17 +19,29 @@ page (`post_views`).
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.models import Comment, MediaAsset, NotificationType, Post, PostMedia, Privacy, Reaction, User
+from app.models import (
+    Comment,
+    Group,
+    GroupVisibility,
+    MediaAsset,
+    NotificationType,
+    Post,
+    PostMedia,
+    Privacy,
+    Reaction,
+    User,
+)
 from app.models.base import utcnow
-from app.services import media, notifications, timelines, visibility
+from app.services import groups, media, notifications, timelines, visibility
 from app.services.notifications import Target
+from app.services.users import user_cards
 from app.transactions import lock_for_write
 
 MAX_TEXT = 5000
@@ -41,10 +56,19 @@ Paginate = Callable[[Select], dict]
 
 
 def seen_by(viewer: User, post=Post, author=User) -> ColumnElement[bool]:
-    """SQL over `post` joined to its `author`: the posts the viewer may see (privacy, blocks, hidden, live authors).
-    The SQL twin of `get_post_for`'s check."""
+    """SQL over `post` joined to its `author`: the posts the viewer may see (privacy or the group's rule, blocks,
+    hidden, live authors). The SQL twin of `get_post_for`'s check."""
     return and_(
-        visibility.visible_to(viewer, owner_id=post.author_id, privacy=post.visibility),
+        or_(
+            and_(
+                post.group_id.is_(None),
+                visibility.visible_to(viewer, owner_id=post.author_id, privacy=post.visibility),
+            ),
+            and_(
+                post.group_id.is_not(None),
+                visibility.visible_in_group_to(viewer, owner_id=post.author_id, group_id=post.group_id),
+            ),
+        ),
         visibility.not_hidden_from(viewer, post.hidden_at, post.author_id),
         author.is_active,
     )
@@ -70,11 +94,11 @@ def get_post_for(viewer: User, post_id: int, *, to_change: bool = False, lock: b
     if found is None:
         raise NotFound("No such post.")
     post, author = found
-    if not (
-        author.is_active
-        and visibility.can_see(viewer, author, post.visibility)
-        and visibility.can_see_hidden(viewer, post.author_id, post.hidden_at)
-    ):
+    if post.group_id is not None:
+        is_seen = visibility.can_see_in_group(viewer, author.id, db.session.get(Group, post.group_id))
+    else:
+        is_seen = visibility.can_see(viewer, author, post.visibility)
+    if not (author.is_active and is_seen and visibility.can_see_hidden(viewer, post.author_id, post.hidden_at)):
         raise NotFound("No such post.")
     if to_change and post.author_id != viewer.id:
         raise Forbidden("Only its author can change or delete a post.")
@@ -126,6 +150,7 @@ class _Facts:
             "author": self.authors[post.author_id],
             "text": post.text,
             "visibility": post.visibility,
+            "group_id": post.group_id,
             "media": self.media.get(post.id, []),
             "reactions": self.reactions.get(post.id, {}),
             "my_reaction": self.mine.get(post.id),
@@ -145,12 +170,6 @@ def _visible_originals(viewer: User, ids: set[int]) -> dict[int, Post]:
         return {}
     query = select(Post).join(User, User.id == Post.author_id).where(Post.id.in_(ids), seen_by(viewer))
     return {post.id: post for post in db.session.scalars(query)}
-
-
-def user_cards(user_ids: Iterable[int]) -> dict[int, dict]:
-    """Each person's card, `{id, username, avatar}`, by id (one query)."""
-    rows = db.session.execute(select(User.id, User.username, User.avatar).where(User.id.in_(list(user_ids))))
-    return {row.id: {"id": row.id, "username": row.username, "avatar": row.avatar} for row in rows}
 
 
 def _media(post_ids: list[int]) -> dict[int, list[dict]]:
@@ -227,20 +246,36 @@ def list_user_posts(viewer: User, user_id: int, paginate: Paginate) -> dict:
     return page | {"items": post_views(viewer, page["items"])}
 
 
+def list_group_posts(viewer: User, group_id: int, paginate: Paginate) -> dict:
+    """A group's feed: its posts the viewer may see, newest first, as `paginate` pages them (a keyset over
+    `Post.id`); a private group's to its members only (403), posts of people blocked either way left out."""
+    group = groups.get_group(group_id)
+    groups.require_reader(viewer, group)
+    query = select(Post).join(User, User.id == Post.author_id).where(Post.group_id == group.id, seen_by(viewer))
+    page = paginate(query)
+    return page | {"items": post_views(viewer, page["items"])}
+
+
 # --- writing ------------------------------------------------------------------------------------------------
 
 
 def create_post(author: User, data: dict) -> dict:
     """A post of text and up to 10 images or one video (the author's unattached uploads, in the order given),
-    visible as the author's profile by default."""
+    visible as the author's profile by default; or (`group_id`) a post in a group the author is a member of,
+    which the group's readers see (its `visibility` is `public`: the group decides)."""
     text = data.get("text", "")
     media_ids = data.get("media_ids", [])
     if not text.strip() and not media_ids:
         raise RuleViolation("A post needs text or media.", field="text")
+    group_id = data.get("group_id")
+    if group_id is not None:
+        _check_group_visibility(data.get("visibility"))
+        groups.require_member(author, group_id, field="group_id")
     if media_ids:
         lock_for_write(db.session)  # the uploads are read under a row lock, which SQLite does not take
     assets = media.claim_for_post(author, media_ids)
-    post = Post(author_id=author.id, text=text, visibility=data.get("visibility", author.privacy))
+    chosen = Privacy.PUBLIC if group_id is not None else data.get("visibility", author.privacy)
+    post = Post(author_id=author.id, text=text, visibility=chosen, group_id=group_id)
     db.session.add(post)
     db.session.flush()
     db.session.add_all(PostMedia(post_id=post.id, position=n, media_id=asset.id) for n, asset in enumerate(assets))
@@ -254,6 +289,8 @@ def edit_post(viewer: User, post_id: int, data: dict) -> dict:
     post = get_post_for(viewer, post_id, to_change=True, lock=True)
     if "text" in data and not data["text"].strip() and not post.is_share and not _has_media(post.id):
         raise RuleViolation("A post needs text or media.", field="text")
+    if "visibility" in data and post.group_id is not None:
+        _check_group_visibility(data["visibility"])
     if "visibility" in data and post.is_share and post.shared_post_id is not None:
         _check_share_visibility(db.session.get(Post, post.shared_post_id), data["visibility"])
     changed = False
@@ -265,6 +302,12 @@ def edit_post(viewer: User, post_id: int, data: dict) -> dict:
         post.edited_at = utcnow()
     db.session.commit()
     return post_view(viewer, post)
+
+
+def _check_group_visibility(chosen: str | None) -> None:
+    if chosen not in (None, Privacy.PUBLIC):
+        message = "A group's post is seen by the group's readers: its visibility can only be public."
+        raise RuleViolation(message, field="visibility")
 
 
 def _has_media(post_id: int) -> bool:
@@ -292,6 +335,8 @@ def share_post(sharer: User, post_id: int, data: dict) -> dict:
         original = get_post_for(sharer, original.shared_post_id)
     if original.visibility == Privacy.PRIVATE:
         raise _unshareable("A private post cannot be shared.")
+    if original.group_id is not None and _is_private_group(original.group_id):
+        raise _unshareable("A post of a private group cannot be shared: it stays with the group's members.")
     if original.hidden_at is not None:
         raise _unshareable("A post hidden by a moderator cannot be shared.")
     chosen = data.get("visibility") or _least_visible(sharer.privacy, original.visibility)
@@ -313,6 +358,10 @@ def share_post(sharer: User, post_id: int, data: dict) -> dict:
         )
     db.session.commit()
     return post_view(sharer, share)
+
+
+def _is_private_group(group_id: int) -> bool:
+    return db.session.scalar(select(Group.visibility).where(Group.id == group_id)) == GroupVisibility.PRIVATE
 
 
 def _unshareable(message: str) -> RuleViolation:

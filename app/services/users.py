@@ -1,5 +1,6 @@
 """People: one's own profile, finding others, and administering accounts."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
@@ -277,3 +278,9 @@ def activate(username: str) -> User:
         audit.record(AuditType.ACCOUNT_REACTIVATED, user_id=user.id, via="cli")
     db.session.commit()
     return user
+
+
+def user_cards(user_ids: Iterable[int]) -> dict[int, dict]:
+    """Each person's card, `{id, username, avatar}`, by id (one query)."""
+    rows = db.session.execute(select(User.id, User.username, User.avatar).where(User.id.in_(list(user_ids))))
+    return {row.id: {"id": row.id, "username": row.username, "avatar": row.avatar} for row in rows}

@@ -8,6 +8,10 @@ privacy; two people of whom one blocked the other see nothing of each other, bot
 is seen by everyone, a `friends` thing by the owner's friends and a `private` thing by nobody else. For one object
 that is one look-up (a friendship, a block); for a list it is an EXISTS inside the list's own query.
 
+Groups (SPEC §8): anyone finds a group and its name; a public group's posts (and events) are read by everyone, a
+private group's by its members only — the group, not the post's `visibility`, decides. Blocks and staff apply as
+above, and one's own posts stay one's own after leaving.
+
 Whether the owner's account is live (`User.is_active`) is not a privacy question: callers filter on it.
 """
 
@@ -16,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, or_, select, true
 
 from app.extensions import db
-from app.models import Block, Friendship, Privacy, Role, User
+from app.models import Block, Friendship, Group, GroupMember, GroupVisibility, Privacy, Role, User
 
 
 def is_staff(viewer: User) -> bool:
@@ -50,6 +54,46 @@ def visible_to(
             or_(privacy == Privacy.PUBLIC, and_(privacy == Privacy.FRIENDS, is_friend_of(viewer, owner_id))),
         ),
     )
+
+
+def reads_group(viewer: User, group: Group) -> bool:
+    """Whether the viewer reads a group's posts and events: a public group's, or one they are a member of."""
+    return group.visibility == GroupVisibility.PUBLIC or is_staff(viewer) or is_group_member(viewer.id, group.id)
+
+
+def is_group_member(user_id: int, group_id: int) -> bool:
+    return db.session.get(GroupMember, (group_id, user_id)) is not None
+
+
+def group_readable_by(viewer: User, group_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """SQL twin of `reads_group`, over a column naming the group."""
+    if is_staff(viewer):
+        return true()
+    return reads_group_of(viewer.id, group_id)
+
+
+def reads_group_of(user_id: int | SQLColumnExpression[int], group_id: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """SQL: `user_id` (an id or a column: a recipient) reads the group — a public one, or one they are in."""
+    member = exists().where(GroupMember.group_id == group_id, GroupMember.user_id == user_id)
+    public = exists().where(Group.id == group_id, Group.visibility == GroupVisibility.PUBLIC)
+    return or_(public, member)
+
+
+def can_see_in_group(viewer: User, owner_id: int, group: Group) -> bool:
+    """Whether the viewer sees a thing of `owner_id`'s in a group (a post): theirs, or the group's they read from
+    someone not blocked either way."""
+    if viewer.id == owner_id or is_staff(viewer):
+        return True
+    return reads_group(viewer, group) and not is_blocked_between(viewer.id, owner_id)
+
+
+def visible_in_group_to(
+    viewer: User, *, owner_id: SQLColumnExpression[int], group_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    """SQL twin of `can_see_in_group`."""
+    if is_staff(viewer):
+        return true()
+    return or_(owner_id == viewer.id, and_(not_blocked(viewer, owner_id), group_readable_by(viewer, group_id)))
 
 
 def listed_to(viewer: User) -> ColumnElement[bool]:

@@ -30,6 +30,7 @@ def test_a_post_of_text_has_the_documented_shape(api, social):
         "author": body["author"],
         "text": "Morning run",
         "visibility": "friends",
+        "group_id": None,
         "media": [],
         "reactions": {},
         "my_reaction": None,

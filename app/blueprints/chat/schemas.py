@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.blueprints.common import BaseSchema, BigId, Id, Keyset, TimelineArgsSchema, not_blank, timeline_schema
-from app.blueprints.shared import AuthorSchema
+from app.blueprints.shared import AuthorSchema, GroupCardSchema
 from app.input_guard import NUL_MESSAGE, SURROGATE_MESSAGE
 from app.models import ConversationMember, Message
 from app.services.chat import MAX_TEXT
@@ -71,7 +71,14 @@ class ConversationSchema(ma.Schema):
     """A conversation as the caller sees it: the other person, the last message, what they have not read."""
 
     id = fields.Integer()
-    other = fields.Nested(AuthorSchema, allow_none=True, metadata={"description": "The other person."})
+    other = fields.Nested(
+        AuthorSchema, allow_none=True, metadata={"description": "The other person (null in a group's conversation)."}
+    )
+    group = fields.Nested(
+        GroupCardSchema,
+        allow_none=True,
+        metadata={"description": "The group whose conversation this is (its members are the group's); else null."},
+    )
     last_message = fields.Nested(ChatMessageSchema, allow_none=True)
     unread_count = fields.Integer(metadata={"description": "The other's messages after the caller's last read one."})
     last_activity_at = fields.AwareDateTime()

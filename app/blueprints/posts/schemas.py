@@ -58,6 +58,12 @@ class PostCreateSchema(BaseSchema):
         validate=validate.Length(max=MAX_IMAGES_PER_POST),
         metadata={"description": "Your unattached uploads, in order: up to 10 images or one video."},
     )
+    group_id = Id(
+        metadata={
+            "description": "Post in this group (you must be a member): its readers see the post, everyone for a "
+            "public group, members only for a private one; `visibility` is then public."
+        }
+    )
 
 
 class PostUpdateSchema(BaseSchema):
