@@ -10,12 +10,16 @@ can claim only the old time's reminder.
 Each reminder is due from its moment before the start until the next one's (the 24-hour one until 1 hour before,
 the 1-hour one until the start): a pass missed while the scheduler was down still reminds, and someone who says
 "going" 5 hours before the start gets the 24-hour reminder at the next pass, then the 1-hour one.
+
+A group's event is recalled to the people going only while they read the group (`visibility.reads_group`'s rule):
+someone who answered a private group's event and left the group no longer sees the event and is not reminded of it.
+The organizer always sees their own event, and is reminded of it.
 """
 
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, or_, select
 
 from app.extensions import db
 from app.lib.sql import insert_ignore
@@ -99,6 +103,7 @@ def _going_recipients(event_ids: list[int]) -> Select:
             EventRsvp.status == RsvpStatus.GOING,
             User.is_active,
             visibility.not_blocked_between(EventRsvp.user_id, Event.organizer_id),
+            or_(Event.group_id.is_(None), visibility.reads_group_of(EventRsvp.user_id, Event.group_id)),
         )
     )
 

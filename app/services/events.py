@@ -1,9 +1,13 @@
 """Events (SPEC §8): create, read, change and delete them, RSVPs with a capacity and a waitlist, and the
 iCalendar file. Reminders before the start are `app/services/event_reminders.py`.
 
-Events are standalone for now: `group_id` is answered null until groups exist. Anyone signed in sees an event,
-unless its organizer is inactive or one of the two blocked the other: then it does not exist for them (404). Only
-the organizer changes or deletes it (403 for anyone else who sees it).
+An event is standalone, or a group's (`group_id`, set when it is created and never changed): only a member of the
+group organises one in it (403; no such group is a 422). A standalone event is seen by anyone signed in; a group's
+by whoever reads the group (`visibility.reads_group`: everyone for a public group, its members for a private one),
+and only the group's members answer it (403). Either way an event whose organizer is inactive, or one of the two
+blocked the other, does not exist for the viewer (404), nor does a private group's event for a non-member (its
+organizer excepted: they still manage it after leaving the group). Only
+the organizer changes or deletes it (403 for anyone else who sees it). Deleting a group deletes its events.
 
 Seats. Every RSVP change and every capacity change takes the event's row lock first (`get_event_for(...,
 lock=True)`), and counts and writes the going people under it: `going` never exceeds `capacity`. Asking to go when
@@ -18,13 +22,13 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 from flask import current_app
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.models import Event, EventRsvp, NotificationType, RsvpStatus, User
 from app.models.base import utcnow
-from app.services import notifications, visibility
+from app.services import groups, notifications, visibility
 from app.services.notifications import Target
 from app.services.posts import user_cards
 from app.transactions import lock_for_write
@@ -70,7 +74,7 @@ def _view(event: Event, organizer: dict, going: int, mine: str | None) -> dict:
         "place": event.place,
         "online_url": event.online_url,
         "capacity": event.capacity,
-        "group_id": None,  # groups are not built yet: every event is standalone
+        "group_id": event.group_id,
         "going_count": int(going or 0),
         "my_rsvp": mine,
         "organizer": organizer,
@@ -83,14 +87,15 @@ def event_view(viewer: User, event: Event) -> dict:
 
 
 def get_event_for(viewer: User, event_id: int, *, to_change: bool = False, lock: bool = False) -> Event:
-    """Fetch and authorise: an event whose organizer is inactive or blocked either way is 404; `to_change`
-    (edit, delete): only its organizer, 403 for anyone else. `lock` takes the event's row lock (seats)."""
+    """Fetch and authorise: an event whose organizer is inactive or blocked either way, or of a group the viewer
+    does not read, is 404; `to_change` (edit, delete): only its organizer, 403 for anyone else. `lock` takes the
+    event's row lock (seats)."""
     if lock:
         lock_for_write(db.session)
     query = (
         select(Event, visibility.not_blocked(viewer, Event.organizer_id))
         .join(User, User.id == Event.organizer_id)
-        .where(Event.id == event_id, User.is_active)
+        .where(Event.id == event_id, User.is_active, _group_readable_by(viewer))
     )
     found = db.session.execute(query.with_for_update(of=Event) if lock else query).first()
     if found is None or not (found[1] or found[0].organizer_id == viewer.id):
@@ -105,10 +110,13 @@ def read_event(viewer: User, event_id: int) -> dict:
     return event_view(viewer, get_event_for(viewer, event_id))
 
 
-def list_events(viewer: User, paginate: Paginate) -> dict:
+def list_events(viewer: User, paginate: Paginate, *, group_id: int | None = None) -> dict:
     """The events that have not ended, soonest first, as `paginate` pages them (a keyset over `Event.starts_at,
-    Event.id`); an inactive or blocked (either way) organizer's events are absent."""
+    Event.id`); an inactive or blocked (either way) organizer's events, and those of groups the viewer does not
+    read, are absent. `group_id`: that group's events only (404 no such group, 403 a private one's non-member)."""
     now = utcnow()
+    if group_id is not None:
+        groups.require_reader(viewer, groups.get_group(group_id))
     query = (
         select(Event)
         .join(User, User.id == Event.organizer_id)
@@ -117,21 +125,36 @@ def list_events(viewer: User, paginate: Paginate) -> dict:
             Event.ends_at > now,
             User.is_active,
             visibility.not_blocked(viewer, Event.organizer_id),
+            _group_readable_by(viewer),
         )
     )
+    if group_id is not None:
+        query = query.where(Event.group_id == group_id)
     page = paginate(query)
     return page | {"items": event_views(viewer, page["items"])}
+
+
+def _group_readable_by(viewer: User) -> ColumnElement[bool]:
+    """SQL: the event is standalone, the viewer's own (an organizer who left its group still manages it), or of a
+    group the viewer reads."""
+    return or_(
+        Event.group_id.is_(None), Event.organizer_id == viewer.id, visibility.group_readable_by(viewer, Event.group_id)
+    )
 
 
 # --- writing ------------------------------------------------------------------------------------------------
 
 
 def create_event(organizer: User, data: dict) -> dict:
-    """An event organised by the caller; the caller holds no seat unless they RSVP too."""
+    """An event organised by the caller, standalone or (`group_id`) in a group they are a member of; the caller
+    holds no seat unless they RSVP too."""
+    group_id = data.get("group_id")
+    if group_id is not None:
+        groups.require_member(organizer, group_id, field="group_id")
     data = _in_utc(data)
     _check_times(data["starts_at"], data["ends_at"])
     now = utcnow()
-    event = Event(organizer_id=organizer.id, created_at=now, updated_at=now, **data)
+    event = Event(organizer_id=organizer.id, group_id=group_id, created_at=now, updated_at=now, **data)
     db.session.add(event)
     db.session.flush()
     view = event_view(organizer, event)
@@ -202,8 +225,11 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 
 def set_rsvp(user: User, event_id: int, status: str) -> dict:
     """Answer an event: going, maybe or declined. Going when the event is full is stored as waitlisted; asking
-    to go again keeps one's place (going or in the queue). Answers `{status}`, the status stored."""
+    to go again keeps one's place (going or in the queue); a group's event is answered by its members only (403).
+    Answers `{status}`, the status stored."""
     event = get_event_for(user, event_id, lock=True)
+    if event.group_id is not None and not visibility.is_group_member(user.id, event.group_id):
+        raise Forbidden("Only the group's members answer its events.")
     _check_open(event)
     rsvp = db.session.get(EventRsvp, (event.id, user.id))
     previous = rsvp.status if rsvp is not None else None

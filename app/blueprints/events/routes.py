@@ -17,9 +17,11 @@ from app.openapi import file_responses
 from app.security import login_required, per_user_limit
 from app.services import events
 
-NO_EVENT = "No such event, or its organizer is inactive or blocked either way."
+NO_EVENT = "No such event, its organizer is inactive or blocked either way, or it is a private group's you are not in."
 NOT_YOURS = "Not your event: only its organizer changes or deletes it."
 OVER = "The event is over: RSVPs are closed."
+NOT_A_MEMBER = "Not a member of the group."
+PRIVATE_GROUP = "The group is private and you are not a member."
 
 
 @blp.route("/events/")
@@ -28,12 +30,16 @@ class EventsView(MethodView):
 
     @blp.arguments(EventsArgsSchema, location="query")
     @blp.response(200, EventPageSchema)
+    @blp.alt_response(403, description=PRIVATE_GROUP)
+    @blp.alt_response(404, description="No such group.")
     def get(self, args):
-        """List the events not ended yet, soonest first."""
-        return events.list_events(current_user, EVENTS.pager(args, is_descending=False))
+        """List the events not ended yet, soonest first, or one group's."""
+        pager = EVENTS.pager(args, is_descending=False)
+        return events.list_events(current_user, pager, group_id=args.get("group_id"))
 
     @blp.arguments(EventCreateSchema)
     @blp.response(201, EventSchema)
+    @blp.alt_response(403, description=NOT_A_MEMBER)
     @per_user_limit("RATELIMIT_EVENTS")
     def post(self, data):
         """Organise an event (you hold no seat unless you RSVP too)."""
@@ -72,6 +78,7 @@ class RsvpView(MethodView):
 
     @blp.arguments(RsvpSchema)
     @blp.response(200, RsvpAnswerSchema)
+    @blp.alt_response(403, description="A group's event: only the group's members answer it.")
     @blp.alt_response(404, description=NO_EVENT)
     def put(self, data, event_id):
         """Answer an event: going, maybe or declined (going when full is stored as waitlisted)."""

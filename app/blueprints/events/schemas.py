@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 from app.blueprints.common import (
     BaseSchema,
     BoundedAwareDateTime,
+    Id,
     Keyset,
     TimelineArgsSchema,
     not_blank,
@@ -36,7 +37,7 @@ class EventSchema(ma.Schema):
     online_url = fields.String(allow_none=True)
     capacity = fields.Integer(allow_none=True, metadata={"description": "Seats; null is unlimited."})
     group_id = fields.Integer(
-        allow_none=True, metadata={"description": "The group the event belongs to; always null until groups exist."}
+        allow_none=True, metadata={"description": "The group the event belongs to; null for a standalone event."}
     )
     going_count = fields.Integer()
     my_rsvp = fields.String(
@@ -73,6 +74,10 @@ class EventsArgsSchema(TimelineArgsSchema):
 
     keyset = EVENTS
 
+    group_id = Id(
+        metadata={"description": "Only this group's events (a private group's: its members only, 403 otherwise)."}
+    )
+
 
 class EventUpdateSchema(BaseSchema):
     """What the organizer may change; send only what changes."""
@@ -104,6 +109,12 @@ class EventCreateSchema(EventUpdateSchema):
     description = fields.String(load_default="", validate=validate.Length(max=MAX_DESCRIPTION))
     starts_at = _instant("When it starts, with a UTC offset; not in the past.", required=True, validate=_not_past)
     ends_at = _instant(f"When it ends: after starts_at, at most {MAX_DURATION.days} days after it.", required=True)
+    group_id = Id(
+        metadata={
+            "description": "Organise it in this group (you must be a member): the group's readers see it, everyone "
+            "for a public group, members only for a private one, and its members answer it. Not changeable."
+        }
+    )
 
 
 class RsvpSchema(BaseSchema):
