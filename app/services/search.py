@@ -1,8 +1,10 @@
-"""Search (`GET /search/`): people and posts the caller may see, best match first.
+"""Search (`GET /search/`): people, posts and groups the caller may see, best match first.
 
 A read model over the full-text indexes the database keeps (app/models/fulltext.py); nothing else imports it.
 Privacy is the lists' own: people as `visibility.listed_to` lists them (never a private profile, nobody blocked
-either way, oneself always), live accounts only; posts as `posts.seen_by` shows them, never a hidden one.
+either way, oneself always), live accounts only; posts as `posts.seen_by` shows them, never a hidden one; every
+group, private ones too, as `groups.group_views` shows them (a private group's name and description are public,
+its posts are not, and a result is the group, never its posts).
 
 PostgreSQL ranks people by an exact username first, then a username or name that starts with the words, then
 `ts_rank` over their names, location and bio, then trigram similarity, which also finds names with a typo ("jonh"
@@ -11,20 +13,25 @@ search box), then newest, among the newest RANKED_POSTS matches (a social search
 ranking then costs the same at any size). SQLite (embedded mode) matches FTS5 tables ranked by `bm25()`: the
 same tiers for people, without typo tolerance.
 
+Groups are matched the same way in both databases: each word of `q` in the name or the description, any case
+(`lower(name) ILIKE '%word%'`, which migration 0014's trigram index serves on PostgreSQL). An exact name comes first,
+then names starting with `q`, then names holding every word, then the description's matches; newest first within
+each.
+
 Hostile text never reaches a query language raw: `websearch_to_tsquery` reads any text, and prefix queries and
-FTS5 `MATCH` strings are built only from the words of `q` (runs of letters and digits), each one quoted.
-A `q` without a word finds nothing.
+FTS5 `MATCH` strings are built only from the words of `q` (runs of letters and digits), each one quoted; `LIKE`
+patterns are escaped, so `%` and `_` in `q` are literal. A `q` without a word finds nothing.
 """
 
 import re
 
-from sqlalchemy import ColumnElement, Select, case, column, func, literal, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, and_, case, column, func, literal, literal_column, select, table
 from sqlalchemy.dialects import postgresql
 
 from app.extensions import db
 from app.lib.sql import is_postgresql
-from app.models import Post, User
-from app.services import posts, visibility
+from app.models import Group, Post, User
+from app.services import groups, posts, visibility
 
 # Posts: the newest this many matches are ranked (and paged: the list ends there).
 RANKED_POSTS = 1000
@@ -46,7 +53,8 @@ USERS_FTS = table("users_fts", column("rowid"))
 
 
 def search(viewer: User, kind: str, q: str, paginate: posts.Paginate) -> dict:
-    """`kind` (`users` or `posts`) matching `q` that the viewer may see, best first, as `paginate` pages them."""
+    """`kind` (`users`, `posts` or `groups`) matching `q` that the viewer may see, best first, as `paginate` pages
+    them."""
     words = WORD.findall(q.lower())
     if not words:
         return {"items": [], "next_cursor": None}
@@ -54,6 +62,9 @@ def search(viewer: User, kind: str, q: str, paginate: posts.Paginate) -> dict:
         if is_postgresql():
             _forgive_typos()
         return paginate(_people(viewer, q, words))
+    if kind == "groups":
+        page = paginate(_groups(q, WORD.findall(q)))  # as typed: the database lowers both sides
+        return page | {"items": groups.group_views(viewer, page["items"])}
     page = paginate(_posts(viewer, q, words))
     return page | {"items": posts.post_views(viewer, page["items"])}
 
@@ -130,3 +141,24 @@ def _posts(viewer: User, q: str, words: list[str]) -> Select:
         literal_column("posts_fts").bool_op("MATCH")(match)
     )
     return query.order_by(func.bm25(literal_column("posts_fts")), *newest)
+
+
+# --- groups -------------------------------------------------------------------------------------------------
+
+
+def _groups(q: str, words: list[str]) -> Select:
+    """Every group holding each word in its name or description, private ones too (their name is public)."""
+    in_name = [_holds(Group.name, word) for word in words]
+    found = [has_word | _holds(Group.description, word) for has_word, word in zip(in_name, words, strict=True)]
+    tiers = [
+        _as_int(func.lower(Group.name) == func.lower(q)),
+        _as_int(Group.name.istartswith(q, autoescape=True)),
+        _as_int(and_(*in_name)),
+    ]
+    return select(Group).where(*found).order_by(*(tier.desc() for tier in tiers), Group.id.desc())
+
+
+def _holds(text: ColumnElement[str], word: str) -> ColumnElement[bool]:
+    """`lower(text) ILIKE '%word%'`, escaped: on a name, the expression migration 0014's trigram index is built on
+    (a bare `name ILIKE` would not use it)."""
+    return func.lower(text).icontains(word, autoescape=True)

@@ -4,7 +4,7 @@ per-person rate limit, and a documented answer."""
 import marshmallow as ma
 import pytest
 
-from app.blueprints.search.schemas import GROUPS_NOT_YET, SearchArgsSchema
+from app.blueprints.search.schemas import SearchArgsSchema
 from app.input_guard import NUL_MESSAGE, SURROGATE_MESSAGE
 from tests.conftest import bearer, login
 from tests.factories import UserFactory
@@ -39,10 +39,6 @@ def refused(api, query: str) -> dict:
 )
 def test_unfit_arguments_are_a_422_naming_the_field(api, social, query, field):
     assert list(refused(api, query)) == [field]
-
-
-def test_searching_groups_is_refused_until_groups_exist(api, social):
-    assert refused(api, "q=runners&type=groups") == {"type": [GROUPS_NOT_YET]}
 
 
 def test_a_nul_in_the_words_is_refused_by_name(api, social):
@@ -142,13 +138,13 @@ def test_searching_needs_a_login(client):
     assert client.get("/api/v1/search/?q=x&type=users").status_code == 401
 
 
-def test_the_answer_is_documented_as_cards_or_posts(client):
+def test_the_answer_is_documented_as_cards_posts_or_groups(client):
     document = client.get("/api/v1/openapi.json").json
     operation = document["paths"]["/api/v1/search/"]["get"]
     page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     items = document["components"]["schemas"][page]["properties"]["items"]["items"]
 
     refs = [choice["$ref"].rsplit("/", 1)[-1] for choice in items["oneOf"]]
-    assert refs == ["UserCard", "Post"] and set(refs) <= set(document["components"]["schemas"])
+    assert refs == ["UserCard", "Post", "Group"] and set(refs) <= set(document["components"]["schemas"])
     assert {parameter["name"] for parameter in operation["parameters"]} >= {"q", "type", "cursor", "limit"}
     assert "422" in operation["responses"]

@@ -6,7 +6,7 @@ from app.blueprints.search.schemas import RESULTS, SearchArgsSchema, SearchPageS
 from app.security import login_required, per_user_limit
 from app.services import search
 
-REFUSED = "`q` or `type` is missing or unfit (`groups` comes with groups), or `cursor` is not this search's."
+REFUSED = "`q` or `type` is missing or unfit, or `cursor` is not this search's."
 
 
 @blp.route("/search/")
@@ -18,5 +18,5 @@ class SearchView(MethodView):
     @blp.alt_response(422, description=REFUSED)
     @per_user_limit("RATELIMIT_SEARCH")
     def get(self, args):
-        """Search people or posts you may see, best match first."""
+        """Search people, posts or groups you may see, best match first."""
         return search.search(current_user, args["type"], args["q"], RESULTS.pager(args))

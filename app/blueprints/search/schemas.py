@@ -2,16 +2,15 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.blueprints.common import BAD_CURSOR, MAX_CURSOR_LENGTH, BaseSchema, Ranked, not_blank
-from app.blueprints.shared import PostSchema, UserCardSchema
+from app.blueprints.shared import GroupSchema, PostSchema, UserCardSchema
 from app.input_guard import NUL_MESSAGE, SURROGATE_MESSAGE
 from app.models import User
 from app.services.search import RANKED_POSTS
 
-TYPES = ("users", "posts")
+TYPES = ("users", "posts", "groups")
 MAX_QUERY = 100
 SEARCH_LIMIT = 20
 SEARCH_MAX_LIMIT = 50
-GROUPS_NOT_YET = "Searching groups comes with groups, which Stride does not have yet: search users or posts."
 
 # Results past the first thousand are not worth ranking for anybody: deeper pages end the list (the posts
 # ranked are the newest RANKED_POSTS matches).
@@ -27,25 +26,18 @@ def text_only(value: str) -> None:
         raise ma.ValidationError(SURROGATE_MESSAGE)
 
 
-def validate_type(value: str) -> None:
-    if value == "groups":
-        raise ma.ValidationError(GROUPS_NOT_YET)
-    if value not in TYPES:
-        raise ma.ValidationError(f"Must be one of: {', '.join(TYPES)}.")
-
-
 class SearchArgsSchema(BaseSchema):
     """`?q=&type=` and the ranked list's `cursor` and `limit`."""
 
     q = fields.String(
         required=True,
         validate=[text_only, validate.Length(min=1, max=MAX_QUERY), not_blank],
-        metadata={"description": "What to look for: words (a person's names are also matched by their start)."},
+        metadata={"description": "What to look for: words (people's and groups' names also match by their start)."},
     )
     type = fields.String(
         required=True,
-        validate=validate_type,
-        metadata={"description": "`users` or `posts` (`groups` comes with groups).", "enum": list(TYPES)},
+        validate=validate.OneOf(TYPES),
+        metadata={"description": "`users`, `posts` or `groups`.", "enum": list(TYPES)},
     )
     cursor = fields.String(
         validate=validate.Length(min=1, max=MAX_CURSOR_LENGTH, error=BAD_CURSOR),
@@ -71,21 +63,25 @@ class SearchArgsSchema(BaseSchema):
 
 
 class SearchResult(fields.Field):
-    """One result: a person's card (`type=users`, a `User`) or a post as the caller sees it (`type=posts`)."""
+    """One result: a person's card (`type=users`, a `User`), a post as the caller sees it (`type=posts`) or a group
+    as the caller sees it (`type=groups`, a view with `members_count`)."""
 
     _card = UserCardSchema()
     _post = PostSchema()
+    _group = GroupSchema()
 
     def __init__(self, **kwargs):
-        one_of = [{"$ref": "#/components/schemas/UserCard"}, {"$ref": "#/components/schemas/Post"}]
+        one_of = [{"$ref": f"#/components/schemas/{name}"} for name in ("UserCard", "Post", "Group")]
         super().__init__(metadata={"oneOf": one_of}, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return (self._card if isinstance(value, User) else self._post).dump(value)
+        if isinstance(value, User):
+            return self._card.dump(value)
+        return (self._group if "members_count" in value else self._post).dump(value)
 
 
 class SearchPageSchema(ma.Schema):
-    """Results, best first: people's cards for `type=users`, posts for `type=posts`."""
+    """Results, best first: people's cards for `type=users`, posts for `type=posts`, groups for `type=groups`."""
 
     items = fields.List(SearchResult())
     next_cursor = fields.String(
