@@ -1,6 +1,7 @@
 """Every model, imported here so Alembic and relationship resolution see them all."""
 
 from app.models.auth import AuditEvent, AuditType, AuthSession, OneTimeToken, TokenPurpose
+from app.models.challenges import SCALE, Badge, BadgeKind, Challenge, ChallengeMetric, ChallengeParticipant
 from app.models.chat import Conversation, ConversationMember, Message
 from app.models.coaching import TrainerClient
 from app.models.events import Event, EventReminder, EventRsvp, ReminderKind, RsvpStatus
@@ -23,12 +24,18 @@ from app.models.users import Gender, Privacy, Role, User, UserTag
 from app.models.workouts import Intensity, TrainingType, Workout, WorkoutExercise
 
 __all__ = [
+    "SCALE",
     "AccessLevel",
     "AuditEvent",
     "AuditType",
     "AuthSession",
+    "Badge",
+    "BadgeKind",
     "Block",
     "BodyMetric",
+    "Challenge",
+    "ChallengeMetric",
+    "ChallengeParticipant",
     "Channel",
     "ClientStatus",
     "Comment",

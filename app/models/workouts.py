@@ -5,9 +5,10 @@ are integers: adding and subtracting them never drifts, which keeps the stats ex
 """
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -49,6 +50,8 @@ class Workout(db.Model):
         CheckConstraint(enum_check("training_type", TrainingType), name="training_type"),
         CheckConstraint(enum_check("intensity", Intensity), name="intensity"),
         CheckConstraint("duration_min BETWEEN 1 AND 1440", name="duration_min"),
+        CheckConstraint("distance_km >= 0 AND distance_km <= 10000", name="distance_km"),
+        CheckConstraint("calories BETWEEN 0 AND 100000", name="calories"),
         # The list's access path (newest first, optionally within dates), and the streaks' distinct dates.
         Index("ix_workouts_user_id_date_id", "user_id", "date", "id"),
     )
@@ -61,6 +64,8 @@ class Workout(db.Model):
     duration_min: Mapped[int] = mapped_column(Integer, default=45)
     date: Mapped[dt.date] = mapped_column(Date)
     description: Mapped[str | None] = mapped_column(Text)
+    distance_km: Mapped[Decimal | None] = mapped_column(Numeric(8, 3))
+    calories: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -11,6 +12,19 @@ TRAINING_TYPES = validate.OneOf([str(t) for t in TrainingType])
 INTENSITIES = validate.OneOf([str(i) for i in Intensity])
 MAX_ENTRIES = 100
 EARLIEST = date(1970, 1, 1)
+MAX_DISTANCE_KM = 10_000
+MAX_CALORIES = 100_000
+METRE = Decimal("0.001")  # distance_km is NUMERIC(8, 3): kilometres to the metre
+DISTANCE_KM_RANGE = validate.Range(min=0, max=MAX_DISTANCE_KM)
+DISTANCE_KM_DESCRIPTION = f"Kilometres to the metre (at most 3 decimals), 0 to {MAX_DISTANCE_KM}; null when not given."
+CALORIES_DESCRIPTION = f"Kilocalories burned, a whole number from 0 to {MAX_CALORIES}; null when not given."
+
+
+def validate_distance_km(value: Decimal) -> None:
+    """In range, then to the metre: more decimals are a 422, never rounded away."""
+    DISTANCE_KM_RANGE(value)  # first: quantizing a huge value would raise instead of refusing it
+    if value != value.quantize(METRE):
+        raise ma.ValidationError("At most three decimal places (to the metre).")
 
 
 class WorkoutEntrySchema(ma.Schema):
@@ -33,6 +47,9 @@ class WorkoutSchema(ma.Schema):
     duration_min = fields.Integer()
     date = fields.Date()
     description = fields.String(allow_none=True)
+    # A Float answers a JSON number (5.25); a Decimal would be answered as the string "5.250".
+    distance_km = fields.Float(allow_none=True, metadata={"description": DISTANCE_KM_DESCRIPTION})
+    calories = fields.Integer(allow_none=True, metadata={"description": CALORIES_DESCRIPTION})
     exercises = fields.List(fields.Nested(WorkoutEntrySchema), metadata={"description": "In `order`."})
     volume_kg = fields.Float(metadata={"description": "The entries' volumes added up."})
     created_at = fields.AwareDateTime()
@@ -67,6 +84,20 @@ class WorkoutCreateSchema(BaseSchema):
         metadata={"description": "Defaults to today in your timezone; never in the future."},
     )
     description = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
+    # A Decimal, read exactly and checked against the column's 3 places (NaN and Infinity are refused).
+    distance_km = fields.Decimal(
+        allow_none=True,
+        load_default=None,
+        validate=validate_distance_km,
+        metadata={"description": DISTANCE_KM_DESCRIPTION, "minimum": 0, "maximum": MAX_DISTANCE_KM, "example": 5.25},
+    )
+    calories = fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=MAX_CALORIES),
+        metadata={"description": CALORIES_DESCRIPTION},
+    )
     exercises = fields.List(
         fields.Nested(WorkoutEntryWriteSchema), load_default=list, validate=validate.Length(max=MAX_ENTRIES)
     )
