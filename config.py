@@ -176,6 +176,7 @@ class Config:
     RATELIMIT_EVENTS = env("RATELIMIT_EVENTS", "20 per hour")  # new events per person
     RATELIMIT_GROUPS = env("RATELIMIT_GROUPS", "10 per hour")  # new groups per person
     RATELIMIT_GROUP_JOINS = env("RATELIMIT_GROUP_JOINS", "60 per hour")  # joins and requests to join per person
+    RATELIMIT_CHALLENGES = env("RATELIMIT_CHALLENGES", "20 per hour")  # new challenges per trainer
 
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 15 * 60))
     JWT_REFRESH_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_REFRESH_TOKEN_EXPIRES", 30 * 24 * 3600))

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Role
 from app.models.base import utcnow
 from app.queueing import QUEUES, JobName, JobRequest, enqueue_now
-from app.services import auth, exercises, stats, users
+from app.services import auth, challenges, exercises, stats, users
 
 log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Inspect and exercise the background job queues.")
@@ -32,6 +32,7 @@ goals_cli = AppGroup("goals", help="Fitness goals.")
 habits_cli = AppGroup("habits", help="Habits and their reminders.")
 seed_cli = AppGroup("seed", help="Load starter data.")
 stats_cli = AppGroup("stats", help="Training stats and personal records.")
+challenges_cli = AppGroup("challenges", help="Challenges and their leaderboards.")
 
 
 @contextmanager
@@ -80,6 +81,16 @@ def stats_rebuild(username: str | None) -> None:
     with click.progressbar(user_ids, label="Rebuilding stats") as ids:
         count = stats.rebuild(ids)
     click.echo(f"rebuilt the stats of {count} user(s)")
+
+
+@challenges_cli.command("rebuild")
+def challenges_rebuild() -> None:
+    """Recompute every open challenge's progress from activity, and write its leaderboard and this week's afresh."""
+    done = challenges.rebuild()
+    click.echo(
+        f"rebuilt {done['challenges']} challenge(s) with {done['participants']} participant(s), "
+        f"and this week's board of {done['weekly']} people"
+    )
 
 
 ROLES = click.Choice([str(role) for role in Role])
@@ -353,5 +364,6 @@ def register(app: Flask) -> None:
     seed_cli.add_command(seed_demo)  # `flask seed demo`
     for command in (serve_command, worker_command, scheduler_command):
         app.cli.add_command(command)
-    for group in (jobs_cli, users_cli, tokens_cli, notifications_cli, goals_cli, habits_cli, seed_cli, stats_cli):
+    groups = (jobs_cli, users_cli, tokens_cli, notifications_cli, goals_cli, habits_cli, seed_cli, stats_cli)
+    for group in (*groups, challenges_cli):
         app.cli.add_command(group)

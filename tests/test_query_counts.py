@@ -11,7 +11,10 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import AccessLevel, GroupMember
+from app.lib.dates import week_start
+from app.models import AccessLevel, ChallengeParticipant, GroupMember
+from app.models.base import utcnow
+from app.services import leaderboards
 from tests.factories import (
     AuditEventFactory,
     AuthSessionFactory,
@@ -33,6 +36,7 @@ from tests.factories import (
     WorkoutExerciseFactory,
     WorkoutFactory,
 )
+from tests.factories.challenges import ChallengeFactory
 from tests.factories.chat import MessageFactory, conversation_between
 from tests.factories.events import EventFactory, EventRsvpFactory
 from tests.factories.friends import BlockFactory, FriendRequestFactory, befriend
@@ -125,6 +129,28 @@ def group_post(world: dict) -> None:
         db.session.commit()
 
 
+def challenge(world: dict) -> None:
+    """A running challenge alice joined."""
+    made = ChallengeFactory()
+    db.session.add(ChallengeParticipant(challenge_id=made.id, user_id=world["alice"], value=1))
+    db.session.commit()
+
+
+def participant(world: dict) -> None:
+    if "challenge_id" not in world:
+        world["challenge_id"] = ChallengeFactory().id
+    user_id = UserFactory().id
+    db.session.add(ChallengeParticipant(challenge_id=world["challenge_id"], user_id=user_id, value=3))
+    db.session.commit()
+    leaderboards.set_scores(leaderboards.challenge_key(world["challenge_id"]), [(user_id, 3)])  # as joining does
+
+
+def this_weeks_workout(world: dict) -> None:
+    user_id = UserFactory().id
+    WorkoutFactory(user_id=user_id, date=utcnow().date())
+    leaderboards.set_scores(leaderboards.weekly_key(week_start(utcnow().date())), [(user_id, 1)])  # as logging does
+
+
 def tier(world: dict) -> None:
     taken = world.setdefault("levels", [])
     level = next(level for level in AccessLevel if level not in taken)
@@ -149,6 +175,10 @@ GUARDS = {
         "root", times(lambda w: MembershipChangeFactory(user_id=w["mallory"])), {"user_id": "mallory"}
     ),
     "/api/v1/blocks/": Guard("alice", times(lambda w: BlockFactory(blocker_id=w["alice"]))),
+    "/api/v1/challenges/": Guard("alice", times(challenge), query="limit=50"),
+    "/api/v1/challenges/{challenge_id}/leaderboard/": Guard(
+        "alice", times(participant), {"challenge_id": "challenge_id"}, query="page_size=100"
+    ),
     "/api/v1/clients/me/trainers/": Guard("alice", times(lambda w: TrainerClientFactory(client_id=w["alice"]))),
     "/api/v1/conversations/": Guard("alice", times(conversation), query="limit=50"),
     "/api/v1/conversations/{conversation_id}/messages/": Guard(
@@ -173,6 +203,7 @@ GUARDS = {
     "/api/v1/habits/": Guard("alice", times(lambda w: HabitFactory(user_id=w["alice"]))),
     "/api/v1/habits/public/": Guard("alice", times(lambda w: HabitFactory(user_id=w["mallory"], is_public=True))),
     "/api/v1/habits/{habit_id}/completions/": Guard("alice", times(completion), {"habit_id": "habit_id"}),
+    "/api/v1/leaderboards/weekly/": Guard("alice", times(this_weeks_workout), query="page_size=100"),
     "/api/v1/memberships/": Guard("alice", times(tier), many=len(AccessLevel)),  # one tier per access level
     "/api/v1/metrics/": Guard("alice", times(lambda w: BodyMetricFactory(user_id=w["alice"]))),
     "/api/v1/moderation/flags/": Guard("coach", times(lambda w: FlagFactory(reporter_id=w["mallory"]))),

@@ -34,6 +34,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("search"),
     Domain("chat"),
     Domain("groups"),
+    Domain("challenges"),
     Domain("events"),
     Domain("moderation"),
     Domain("goals"),

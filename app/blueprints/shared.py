@@ -37,12 +37,35 @@ class UserSchema(ma.Schema):
     email_verified_at = fields.AwareDateTime(allow_none=True)
 
 
+class BadgeSchema(ma.Schema):
+    """A badge earned in a challenge."""
+
+    kind = fields.String(
+        metadata={
+            "description": "first_challenge (took part in a challenge to its end: once per person), podium (finished "
+            "first, second or third with a value above zero) or streak (finished a challenge with a run of 4 or more "
+            "weeks with workouts behind them)."
+        }
+    )
+    challenge_id = fields.Integer(
+        allow_none=True, metadata={"description": "The challenge that earned it; null once that challenge is deleted."}
+    )
+    awarded_at = fields.AwareDateTime()
+
+
+def badges_field() -> fields.List:
+    """A profile's badges (`services.users.badges_of`)."""
+    description = "Badges earned in challenges, newest first (at most the 100 newest)."
+    return fields.List(fields.Nested(BadgeSchema), metadata={"description": description})
+
+
 class ProfileSchema(UserSchema):
-    """One's own profile (`GET /profile/` and its changes): the account, one's interests (sorted) and how many
-    friends one has. Built by `services.users.own_profile`."""
+    """One's own profile (`GET /profile/` and its changes): the account, one's interests (sorted), how many
+    friends one has and one's badges. Built by `services.users.own_profile`."""
 
     tags = fields.List(fields.String())
     friends_count = fields.Integer()
+    badges = badges_field()
 
 
 class ProfileFieldsSchema(BaseSchema):

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.jobs import events, goals, habits, maintenance, media
+from app.jobs import challenges, events, goals, habits, maintenance, media
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,6 @@ PERIODIC_JOBS: list[Periodic] = [
     # Every minute: a report whose worker died is re-enqueued (or failed) about 2 minutes later, not 10.
     Periodic(maintenance.reconcile_files, cron="* * * * *", timeout=120),
     Periodic(media.prune_media, cron="*/30 * * * *"),
+    # A challenge ends with its UTC end date: closed within a quarter hour of the day after.
+    Periodic(challenges.close_challenges, cron="*/15 * * * *", timeout=600),
 ]

@@ -14,7 +14,19 @@ from app.extensions import db
 from app.lib.dates import week_start
 from app.lib.sql import utc_date
 from app.lib.sql import week_start as sql_week_start
-from app.models import AuditEvent, AuditType, Goal, Habit, HabitCompletion, Role, TrainerClient, User, Workout
+from app.models import (
+    AuditEvent,
+    AuditType,
+    Challenge,
+    ChallengeParticipant,
+    Goal,
+    Habit,
+    HabitCompletion,
+    Role,
+    TrainerClient,
+    User,
+    Workout,
+)
 from app.models.base import utcnow
 
 
@@ -159,3 +171,27 @@ def _due_slots(start: date, every: int, date_from: date, date_to: date) -> int:
     first = math.ceil((low - start).days / every)
     last = (date_to - start).days // every
     return max(0, last - first + 1)
+
+
+def challenge_participation(viewer: User, date_from: date, date_to: date) -> dict:
+    """Who took part in challenges running during the range: a challenge counts when its window
+    `[start_date, end_date]` overlaps the range, whoever joined it and whenever."""
+    overlapping = and_(Challenge.start_date <= date_to, Challenge.end_date >= date_from)
+    challenges, participants, participations = db.session.execute(
+        select(
+            func.count(distinct(ChallengeParticipant.challenge_id)),
+            func.count(distinct(ChallengeParticipant.user_id)),
+            func.count(),
+        )
+        .select_from(ChallengeParticipant)
+        .join(Challenge, Challenge.id == ChallengeParticipant.challenge_id)
+        .where(ChallengeParticipant.user_id.in_(population(viewer)), overlapping)
+    ).one()
+    scope = _range(viewer, date_from, date_to)
+    return {
+        **scope,
+        "challenges": challenges,
+        "participants": participants,
+        "participations": participations,
+        "participation_rate": round(participants / scope["users"], 4) if scope["users"] else None,
+    }

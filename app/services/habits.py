@@ -14,7 +14,7 @@ from app.lib.sql import insert_ignore
 from app.lib.streaks import current_streak, streaks
 from app.models import Habit, HabitCompletion, HabitReminder, NotificationType, User
 from app.models.base import utcnow
-from app.services import notifications
+from app.services import challenges, notifications
 from app.services.notifications import Draft, Target
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,8 @@ def update_habit(user: User, habit_id: int, data: dict) -> Habit:
 def delete_habit(user: User, habit_id: int) -> None:
     """Its completions and reminder slots go with it (and habits that named it as reward lose the link)."""
     db.session.delete(get_habit_for(user, habit_id, to_change=True))
+    db.session.flush()
+    challenges.record_habits(user.id, None)  # its completions went with it
     db.session.commit()
 
 
@@ -119,6 +121,8 @@ def mark_done(user: User, habit_id: int) -> tuple[dict, bool]:
     if is_new:
         completion = HabitCompletion(habit_id=habit.id, done_on=today, done_at=utcnow())
         db.session.add(completion)
+        db.session.flush()
+        challenges.record_habits(user.id, {today})
         db.session.commit()
     return {"completion": completion, "streaks": _streaks(user, habit)}, is_new
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import DictBundle, aliased
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.models import AuditType, BodyMetric, Friendship, Role, TokenPurpose, User, UserTag
+from app.models import AuditType, Badge, BodyMetric, Friendship, Role, TokenPurpose, User, UserTag
 from app.models.base import utcnow
 from app.services import audit, visibility
 from app.services.audit import ClientInfo
@@ -17,20 +17,23 @@ from app.services.auth import ensure_unique_identity, retire_one_time_tokens, re
 
 @dataclass
 class OwnProfile:
-    """One's own account with what lives beside it (interests, how many friends); reads through to the user."""
+    """One's own account with what lives beside it (interests, how many friends, badges); reads through to the
+    user."""
 
     user: User
     tags: list[str]
     friends_count: int
+    badges: list[dict]
 
     def __getattr__(self, name: str):
         return getattr(self.user, name)
 
 
 def own_profile(user: User) -> OwnProfile:
-    """The caller's profile: the account, its tags and its friend count (one query beside the account's)."""
+    """The caller's profile: the account, its tags, its friend count and its badges (two queries beside the
+    account's)."""
     tags, count = db.session.execute(select(tags_of(User.id), friends_count(User.id)).where(User.id == user.id)).one()
-    return OwnProfile(user, split_tags(tags), count)
+    return OwnProfile(user, split_tags(tags), count, badges_of(user.id))
 
 
 def update_profile(user: User, data: dict) -> OwnProfile:
@@ -110,12 +113,29 @@ def get_user_for(viewer: User, user_id: int, *, hide_blocked: bool = True) -> Us
 
 def get_profile_for(viewer: User, user_id: int) -> dict:
     """Someone's profile as the viewer may see it: all of it, or only its card when their privacy hides the rest;
-    someone blocked either way does not exist (404). One query, by the same rule as the lists."""
+    someone blocked either way does not exist (404). One query, by the same rule as the lists, and one more for the
+    badges of a whole profile (a card shows none)."""
     query = _profiles(viewer).where(User.id == user_id, User.is_active, visibility.not_blocked(viewer, User.id))
     profile = db.session.scalar(query)
     if profile is None:
         raise NotFound("No such user.")
+    if not profile["is_limited"]:
+        profile["badges"] = badges_of(user_id)
     return profile
+
+
+MAX_BADGES_SHOWN = 100  # a profile shows the newest ones
+
+
+def badges_of(user_id: int) -> list[dict]:
+    """A person's badges, newest first: `{kind, challenge_id, awarded_at}` (one query)."""
+    rows = db.session.execute(
+        select(Badge.kind, Badge.challenge_id, Badge.awarded_at)
+        .where(Badge.user_id == user_id)
+        .order_by(Badge.awarded_at.desc(), Badge.id.desc())
+        .limit(MAX_BADGES_SHOWN)
+    )
+    return [row._asdict() for row in rows]
 
 
 def _profiles(viewer: User) -> Select:

@@ -10,7 +10,7 @@ from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.lib.dates import local_today
 from app.models import Exercise, PlanWorkout, User, Workout, WorkoutExercise
-from app.services import coaching, stats
+from app.services import challenges, coaching, stats
 from app.services.stats import NOTHING, Contribution
 
 
@@ -70,6 +70,7 @@ def create_workout(user: User, data: dict) -> Workout:
     stats.record_change(
         totals, NOTHING, Contribution.of(workout), dates_changed=True, exercise_ids=_exercise_ids(workout)
     )
+    challenges.record_workouts(user.id, {workout.date})
     db.session.commit()
     return _fetch(workout.id)
 
@@ -99,6 +100,7 @@ def update_workout(user: User, workout_id: int, data: dict) -> Workout:
         dates_changed=workout.date != before_date,
         exercise_ids=before_ids | _exercise_ids(workout),
     )
+    challenges.record_workouts(user.id, {before_date, workout.date})
     db.session.commit()
     return _fetch(workout.id)
 
@@ -112,6 +114,7 @@ def delete_workout(user: User, workout_id: int) -> None:
     db.session.delete(workout)
     db.session.flush()
     stats.record_change(totals, before, NOTHING, dates_changed=True, exercise_ids=exercise_ids)
+    challenges.record_workouts(user.id, {workout.date})
     db.session.commit()
 
 

@@ -84,6 +84,7 @@ def test_the_scheduler_enqueues_periodic_jobs_that_the_worker_runs(app_factory):
         enqueued = cron.enqueue_jobs()
 
         assert sorted(job.name for job in enqueued) == [
+            "app.jobs.challenges.close_challenges",
             "app.jobs.events.remind_events",
             "app.jobs.goals.expire_goals",
             "app.jobs.habits.remind_habits",
@@ -91,7 +92,7 @@ def test_the_scheduler_enqueues_periodic_jobs_that_the_worker_runs(app_factory):
             "app.jobs.maintenance.reconcile_files",
             "app.jobs.media.prune_media",
         ]
-        assert get_queue("low").count == 4 and get_queue("high").count == 2
+        assert get_queue("low").count == 5 and get_queue("high").count == 2
 
         threads = EmbeddedThreads(app).start()
         try:

@@ -18,13 +18,13 @@ def test_profile_shows_every_own_field_but_never_the_hash(client, auth_headers):
     assert not any("password" in key for key in body)
 
 
-def test_reading_the_profile_costs_two_queries(client, auth_headers, count_queries):
-    """The account (loaded by the login check), then its tags and friend count together."""
+def test_reading_the_profile_costs_three_queries(client, auth_headers, count_queries):
+    """The account (loaded by the login check), then its tags and friend count together, then its badges."""
     with count_queries() as counter:
         response = client.get("/api/v1/profile/", headers=auth_headers)
 
     assert response.status_code == 200
-    assert counter.count == 2, counter.statements
+    assert counter.count == 3, counter.statements
 
 
 def test_patch_changes_only_the_given_fields(client, auth_headers):

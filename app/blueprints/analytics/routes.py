@@ -2,7 +2,14 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from app.blueprints.analytics import blp
-from app.blueprints.analytics.schemas import ActivitySchema, GoalsSchema, HabitsSchema, RangeArgsSchema, WorkoutsSchema
+from app.blueprints.analytics.schemas import (
+    ActivitySchema,
+    ChallengesSchema,
+    GoalsSchema,
+    HabitsSchema,
+    RangeArgsSchema,
+    WorkoutsSchema,
+)
 from app.models import Role
 from app.security import role_required
 from app.services import analytics
@@ -52,3 +59,14 @@ class HabitsView(MethodView):
     def get(self, args):
         """Show habit adherence: completions over the completions due in the range."""
         return analytics.habit_adherence(current_user, args["date_from"], args["date_to"])
+
+
+@blp.route("/analytics/challenges/")
+class ChallengesView(MethodView):
+    decorators = [trainer_only]
+
+    @blp.arguments(RangeArgsSchema, location="query")
+    @blp.response(200, ChallengesSchema)
+    def get(self, args):
+        """Show challenge participation: who takes part in challenges running during the range."""
+        return analytics.challenge_participation(current_user, args["date_from"], args["date_to"])

@@ -110,3 +110,21 @@ class HabitsSchema(RangeSchema):
     adherence = fields.Float(
         allow_none=True, metadata={"description": "completions / expected (0–1); null if none due."}
     )
+
+
+class ChallengesSchema(RangeSchema):
+    challenges = fields.Integer(
+        metadata={
+            "description": "Challenges whose window (start_date..end_date) overlaps the range and in which at least "
+            "one of the people covered takes part."
+        }
+    )
+    participants = fields.Integer(
+        metadata={"description": "People covered who take part in at least one of those challenges."}
+    )
+    participations = fields.Integer(
+        metadata={"description": "Their places in those challenges: one per person and challenge."}
+    )
+    participation_rate = fields.Float(
+        allow_none=True, metadata={"description": "participants / users (0–1); null if no one is covered."}
+    )

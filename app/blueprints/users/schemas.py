@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.blueprints.common import BaseSchema, validate_birth_date, validate_timezone
-from app.blueprints.shared import USERNAME, ProfileFieldsSchema
+from app.blueprints.shared import USERNAME, ProfileFieldsSchema, badges_field
 from app.models import Gender, Privacy
 
 MAX_TAGS = 10
@@ -74,7 +74,8 @@ class PasswordConfirmSchema(BaseSchema):
 
 class PublicUserSchema(ma.Schema):
     """Another person as the caller may see them. When their privacy hides the rest (`is_limited`), only the card:
-    id, username, avatar, privacy and `mutual_friends_count`."""
+    id, username, avatar, privacy and `mutual_friends_count`. `badges` come with a whole profile read by id (not
+    in the people search)."""
 
     id = fields.Integer()
     username = fields.String()
@@ -92,6 +93,7 @@ class PublicUserSchema(ma.Schema):
     friends_count = fields.Integer()
     role = fields.String()
     created_at = fields.AwareDateTime()
+    badges = badges_field()
 
 
 class UserSearchArgsSchema(BaseSchema):
