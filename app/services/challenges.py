@@ -31,7 +31,6 @@ from app.models import (
     Challenge,
     ChallengeMetric,
     ChallengeParticipant,
-    Friendship,
     Habit,
     HabitCompletion,
     Role,
@@ -42,6 +41,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.queueing import on_commit
 from app.services import groups, leaderboards, visibility
+from app.services.users import user_cards
 
 WORKOUT_METRICS = (
     ChallengeMetric.WORKOUTS,
@@ -377,7 +377,7 @@ def _weekly_counts(monday: date) -> Select:
 
 
 def _friend_or_self(viewer: User, user_id) -> ColumnElement[bool]:
-    return or_(user_id == viewer.id, exists().where(Friendship.user_id == viewer.id, Friendship.friend_id == user_id))
+    return or_(user_id == viewer.id, visibility.is_friend_of(viewer, user_id))
 
 
 def _rank_in_memory(scores, viewer_id: int, offset: int, limit: int) -> dict:
@@ -417,7 +417,7 @@ def _ensure_challenge_board(challenge: Challenge, key: str) -> None:
 
 
 def _answer(board: dict, unit: Callable[[int], int | float], page: int) -> dict:
-    cards = _live_cards(user_id for _, user_id, _ in board["rows"])
+    cards = user_cards({user_id for _, user_id, _ in board["rows"]}, live_only=True)  # the others are hidden
     items = [
         {"rank": rank, "user": cards[user_id], "value": unit(value)}
         for rank, user_id, value in board["rows"]
@@ -430,15 +430,6 @@ def _answer(board: dict, unit: Callable[[int], int | float], page: int) -> dict:
         "total": board["total"],
         "page": page,
     }
-
-
-def _live_cards(user_ids: Iterable[int]) -> dict[int, dict]:
-    """The cards of the live accounts among `user_ids` (one query): a deleted or deactivated one is not shown."""
-    ids = list(user_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.username, User.avatar).where(User.id.in_(ids), User.is_active))
-    return {row.id: {"id": row.id, "username": row.username, "avatar": row.avatar} for row in rows}
 
 
 # --- rebuilding ---------------------------------------------------------------------------------------------

@@ -213,9 +213,7 @@ def join_group(user: User, group_id: int) -> str:
         return "member"
     if group.visibility == GroupVisibility.PUBLIC:
         _add_member(group, user.id, GroupRole.MEMBER)
-        db.session.execute(
-            delete(GroupJoinRequest).where(GroupJoinRequest.group_id == group.id, GroupJoinRequest.user_id == user.id)
-        )
+        _withdraw_request(group, user.id)
         db.session.commit()
         return "member"
     insert = insert_ignore(GroupJoinRequest, conflict_on=("group_id", "user_id"))
@@ -240,10 +238,7 @@ def leave_group(user: User, group_id: int) -> None:
     group = get_group(group_id, lock=True)
     role = _role_of(user.id, group.id)
     if role is None:
-        withdrawn = db.session.execute(
-            delete(GroupJoinRequest).where(GroupJoinRequest.group_id == group.id, GroupJoinRequest.user_id == user.id)
-        )
-        if withdrawn.rowcount == 0:
+        if not _withdraw_request(group, user.id):
             raise NotFound("You are not in this group and have not asked to join it.")
         db.session.commit()
         return
@@ -385,6 +380,12 @@ def _remove_member(group: Group, user_id: int) -> None:
         )
         on_commit(lambda: realtime.close_conversation_room(conversation_id))
     timelines.remove_group(user_id, group.id)
+
+
+def _withdraw_request(group: Group, user_id: int) -> bool:
+    """Delete `user_id`'s request to join, if any; whether there was one."""
+    query = delete(GroupJoinRequest).where(GroupJoinRequest.group_id == group.id, GroupJoinRequest.user_id == user_id)
+    return db.session.execute(query).rowcount > 0
 
 
 def _conversation_id(group_id: int) -> int | None:

@@ -37,13 +37,7 @@ def fan_out(post: Post) -> None:
 def backfill_between(user_id: int, friend_id: int) -> None:
     """New friends: each one's latest posts (FEED_BACKFILL_POSTS) join the other's timeline."""
     for owner_id, author_id in ((user_id, friend_id), (friend_id, user_id)):
-        latest = (
-            select(literal(owner_id), Post.created_at, Post.id, Post.author_id)
-            .where(Post.author_id == author_id, Post.group_id.is_(None))  # groups' posts come with membership
-            .order_by(Post.id.desc())
-            .limit(current_app.config["FEED_BACKFILL_POSTS"])
-        )
-        db.session.execute(_insert().from_select(COLUMNS, latest))
+        _backfill(owner_id, Post.author_id == author_id, Post.group_id.is_(None))  # groups' come with membership
 
 
 def remove_between(user_id: int, other_id: int, *, keep_groups: bool = False) -> None:
@@ -61,9 +55,14 @@ def remove_between(user_id: int, other_id: int, *, keep_groups: bool = False) ->
 
 def backfill_group(user_id: int, group_id: int) -> None:
     """A new member: the group's latest posts (FEED_BACKFILL_POSTS) join their timeline."""
+    _backfill(user_id, Post.group_id == group_id)
+
+
+def _backfill(owner_id: int, *which) -> None:
+    """The latest FEED_BACKFILL_POSTS posts `which` selects join `owner_id`'s timeline (one INSERT … SELECT)."""
     latest = (
-        select(literal(user_id), Post.created_at, Post.id, Post.author_id)
-        .where(Post.group_id == group_id)
+        select(literal(owner_id), Post.created_at, Post.id, Post.author_id)
+        .where(*which)
         .order_by(Post.id.desc())
         .limit(current_app.config["FEED_BACKFILL_POSTS"])
     )

@@ -300,7 +300,9 @@ def activate(username: str) -> User:
     return user
 
 
-def user_cards(user_ids: Iterable[int]) -> dict[int, dict]:
-    """Each person's card, `{id, username, avatar}`, by id (one query)."""
-    rows = db.session.execute(select(User.id, User.username, User.avatar).where(User.id.in_(list(user_ids))))
+def user_cards(user_ids: Iterable[int], *, live_only: bool = False) -> dict[int, dict]:
+    """Each person's card, `{id, username, avatar}`, by id (one query); `live_only`: deleted or deactivated
+    accounts are left out."""
+    query = select(User.id, User.username, User.avatar).where(User.id.in_(list(user_ids)))
+    rows = db.session.execute(query.where(User.is_active) if live_only else query)
     return {row.id: {"id": row.id, "username": row.username, "avatar": row.avatar} for row in rows}
