@@ -13,6 +13,7 @@ from app.models.habits import Habit, HabitCompletion, HabitReminder
 from app.models.media import MediaAsset, MediaKind, MediaStatus
 from app.models.memberships import AccessLevel, ClientStatus, MembershipChange, MembershipTier, UserMembership
 from app.models.metrics import BodyMetric
+from app.models.mfa import MfaSettings, RecoveryCode
 from app.models.moderation import Flag, FlagStatus, FlagTarget
 from app.models.notifications import Channel, Notification, NotificationPreferences, NotificationType
 from app.models.plans import PlanStatus, PlanWorkout, TrainingPlan
@@ -71,6 +72,7 @@ __all__ = [
     "MediaStatus",
     "MembershipChange",
     "MembershipTier",
+    "MfaSettings",
     "Message",
     "MetricField",
     "MuscleGroup",
@@ -87,6 +89,7 @@ __all__ = [
     "Reaction",
     "ReactionKind",
     "ReactionNotice",
+    "RecoveryCode",
     "ReminderKind",
     "Report",
     "ReportFormat",

@@ -68,6 +68,10 @@ class AuditType(StrEnum):
     CONTENT_HIDDEN = "content_hidden"
     CONTENT_UNHIDDEN = "content_unhidden"
     FLAG_RESOLVED = "flag_resolved"
+    MFA_ENABLED = "mfa_enabled"
+    MFA_DISABLED = "mfa_disabled"
+    MFA_CHALLENGED = "mfa_challenged"
+    MFA_FAILED = "mfa_failed"
 
 
 class AuditEvent(db.Model):

@@ -71,6 +71,7 @@ class User(db.Model):
     last_name: Mapped[str | None] = mapped_column(String(50))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(16))
+    phone_number: Mapped[str | None] = mapped_column(String(16))  # E.164, normalised on the way in
     height_cm: Mapped[float | None] = mapped_column(Float)
     weight_kg: Mapped[float | None] = mapped_column(Float)
     bio: Mapped[str | None] = mapped_column(Text)
