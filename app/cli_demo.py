@@ -303,7 +303,8 @@ def _tiers() -> dict[str, int]:
 
 def _catalog_by_group() -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
-    rows = db.session.execute(select(Exercise.muscle_group, Exercise.id).where(Exercise.is_archived.is_(False)))
+    shared = (Exercise.owner_id.is_(None), Exercise.is_archived.is_(False))  # never someone's personal exercise
+    rows = db.session.execute(select(Exercise.muscle_group, Exercise.id).where(*shared))
     for group, exercise_id in sorted(rows):
         groups.setdefault(group, []).append(exercise_id)
     return groups

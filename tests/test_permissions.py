@@ -1,5 +1,6 @@
 """The permissions matrix of every training route (and the events'): alice (the owner), mallory (another user),
-coach (alice's trainer), stranger (a trainer without alice) and root (an admin who trains nobody).
+coach (alice's trainer), stranger (a trainer without alice) and root (an admin who trains nobody). `personal` is
+alice's own exercise.
 
 404 for what the caller may not see, 403 for what they see but may not change (or a role they lack)."""
 
@@ -32,6 +33,12 @@ MATRIX = [
     ("PUT", "/exercises/{exercise}/", {"title": "Plank hold", "muscle_group": "core"}, TRAINERS_WRITE),
     ("PATCH", "/exercises/{exercise}/", {"complexity": "expert"}, TRAINERS_WRITE),
     ("DELETE", "/exercises/{unused}/", None, (403, 403, 204, 204, 204)),
+    ("POST", "/exercises/", {"title": "Mine {n}", "muscle_group": "core", "is_personal": True}, (201,) * 5),
+    ("GET", "/exercises/?user_id={alice}", None, ONLY_ALICE_AND_COACH),
+    ("GET", "/exercises/{personal}/", None, ONLY_ALICE_AND_COACH),
+    ("PUT", "/exercises/{personal}/", {"title": "Own hold", "muscle_group": "core"}, OWNER_WRITES),
+    ("PATCH", "/exercises/{personal}/", {"is_archived": True}, OWNER_WRITES),
+    ("DELETE", "/exercises/{personal}/", None, (204, 404, 403, 404, 404)),
     ("GET", "/workouts/", None, EVERYONE),
     ("GET", "/workouts/?user_id={alice}", None, ONLY_ALICE_AND_COACH),
     ("POST", "/workouts/", WORKOUT, (201,) * 5),
@@ -109,6 +116,7 @@ def fresh_world(app, cast, exercises):
             if not assignment.is_active:
                 coaching.assign(root, cast["coach"], cast["alice"])
             unused = ExerciseFactory(title=f"Unused {n}")
+            personal = ExerciseFactory(title=f"Own {n}", owner_id=cast["alice"], created_by_id=cast["alice"])
             session = {"training_type": "strength", "title": "Push", "date": date(2026, 1, 5), "duration_min": 45}
             entries = [{"exercise_id": exercises["Plank"], "order": 1, "sets": 3, "reps": 10, "rest_sec": 60}]
             workout = workouts.create_workout(alice, {**session, "exercises": entries})
@@ -126,6 +134,7 @@ def fresh_world(app, cast, exercises):
                 "n": n,
                 "exercise": exercises["Plank"],
                 "unused": unused.id,
+                "personal": personal.id,
                 "workout": workout.id,
                 "other_workout": other.id,
                 "plan": plan.id,
@@ -155,7 +164,8 @@ def test_permissions_matrix(client, headers_of, fresh_world, method, path, body,
 
 @pytest.mark.parametrize(("method", "path"), sorted({(m, p) for m, p, *_ in MATRIX}))
 def test_every_route_needs_authentication(client, method, path):
-    any_ids = {name: 1 for name in ("alice", "coach", "exercise", "unused", "workout", "plan", "coach_plan", "event")}
+    names = ("alice", "coach", "exercise", "unused", "personal", "workout", "plan", "coach_plan", "event")
+    any_ids = dict.fromkeys(names, 1)
     response = client.open("/api/v1" + fill(path, {**any_ids, "assignment": 1}), method=method, json={})
 
     assert response.status_code == 401

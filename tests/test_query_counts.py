@@ -66,6 +66,12 @@ def plan_with_a_workout(world: dict) -> None:
     PlanWorkoutFactory(plan_id=plan.id, workout_id=WorkoutFactory(user_id=world["alice"]).id, position=1)
 
 
+def exercise(world: dict) -> None:
+    """Shared and alice's own exercises in turn: the catalog lists both."""
+    world["exercises"] = world.get("exercises", 0) + 1
+    ExerciseFactory(owner_id=world["alice"] if world["exercises"] % 2 else None)
+
+
 def completion(world: dict) -> None:
     if "habit_id" not in world:
         world["habit_id"] = HabitFactory(user_id=world["alice"]).id
@@ -185,7 +191,7 @@ GUARDS = {
         "alice", times(message), {"conversation_id": "conversation_id"}, query="limit=50"
     ),
     "/api/v1/events/": Guard("alice", times(event), query="limit=50"),
-    "/api/v1/exercises/": Guard("alice", times(lambda w: ExerciseFactory())),
+    "/api/v1/exercises/": Guard("alice", times(exercise)),
     "/api/v1/export/": Guard("alice", times(lambda w: DataExportFactory(user_id=w["alice"]))),
     "/api/v1/feed/": Guard("alice", times(friends_post), query="limit=50"),
     "/api/v1/feed/for-you/": Guard("alice", times(lambda w: PostFactory(author_id=w["mallory"])), query="limit=50"),

@@ -10,7 +10,7 @@ from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.lib.dates import local_today
 from app.models import Exercise, PlanWorkout, User, Workout, WorkoutExercise
-from app.services import challenges, coaching, stats
+from app.services import challenges, coaching, exercises, stats
 from app.services.stats import NOTHING, Contribution
 
 
@@ -61,7 +61,7 @@ def create_workout(user: User, data: dict) -> Workout:
     entries = data.pop("exercises", [])
     data.setdefault("date", local_today(user))
     _check_date(user, data["date"])
-    _check_exercises(entries)
+    _check_exercises(user, entries)
     totals = stats.lock(user.id)
     workout = Workout(user_id=user.id, **data)
     workout.exercises = [WorkoutExercise(**entry) for entry in entries]
@@ -88,7 +88,7 @@ def update_workout(user: User, workout_id: int, data: dict) -> Workout:
     for field, value in data.items():
         setattr(workout, field, value)
     if entries is not None:
-        _check_exercises(entries, keep=before_ids)
+        _check_exercises(user, entries, keep=before_ids)
         workout.exercises.clear()
         db.session.flush()  # the old entries go before the new ones take their places (unique order)
         workout.exercises.extend(WorkoutExercise(**entry) for entry in entries)
@@ -128,10 +128,12 @@ def _check_date(user: User, day: date) -> None:
         raise RuleViolation("A workout cannot be dated in the future (in your timezone).", field="date")
 
 
-def _check_exercises(entries: list[dict], keep: set[int] = frozenset()) -> None:
-    """Every entry names a catalog exercise; archived ones only where the workout already had them."""
+def _check_exercises(owner: User, entries: list[dict], keep: set[int] = frozenset()) -> None:
+    """Every entry names a catalog exercise or one of the owner's personal ones (anyone else's is as unknown as
+    a missing id: nothing leaks); archived ones only where the workout already had them."""
     wanted = {entry["exercise_id"] for entry in entries}
-    archived = dict(db.session.execute(select(Exercise.id, Exercise.is_archived).where(Exercise.id.in_(wanted))).all())
+    usable = select(Exercise.id, Exercise.is_archived).where(Exercise.id.in_(wanted), exercises.usable_by(owner.id))
+    archived = dict(db.session.execute(usable).all())
     errors = {}
     for index, entry in enumerate(entries):
         exercise_id = entry["exercise_id"]

@@ -1,5 +1,7 @@
 from flask_smorest import Blueprint
 
-blp = Blueprint("exercises", __name__, description="The exercise catalog: everyone reads it; trainers keep it.")
+blp = Blueprint(
+    "exercises", __name__, description="The shared exercise catalog, kept by trainers, and each person's own exercises."
+)
 
 from app.blueprints.exercises import routes  # noqa: E402,F401
