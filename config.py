@@ -137,6 +137,10 @@ class Config:
     # The domain of events' calendar UIDs (`event-<id>@<domain>`): keep it stable, calendars match events on it
     CALENDAR_UID_DOMAIN = env("CALENDAR_UID_DOMAIN", "stride")
 
+    # Profiles: the region (ISO 3166-1 alpha-2, e.g. DE) of a phone number written without "+<country code>";
+    # unset: numbers must be written in international format
+    PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION")
+
     # Memberships: the currency of a tier created without one (ISO 4217)
     DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "EUR")
 

@@ -61,6 +61,7 @@ MATRIX = [
     ("POST", "/training-plans/{plan}/workouts/", {"workout_id": "{other_workout}"}, OWNER_WRITES),
     ("DELETE", "/training-plans/{plan}/workouts/{workout}/", None, (204, 404, 403, 404, 404)),
     ("GET", "/trainers/me/clients/", None, TRAINERS_WRITE),
+    ("GET", "/trainers/me/clients/{alice}/", None, (403, 403, 200, 404, 404)),
     ("DELETE", "/trainers/me/clients/{alice}/", None, (403, 403, 204, 404, 404)),
     ("GET", "/clients/me/trainers/", None, EVERYONE),
     ("DELETE", "/clients/me/trainers/{coach}/", None, (204, 404, 404, 404, 404)),

@@ -4,6 +4,7 @@ of lists: page lists (`SQLPage`: `?page=&page_size=`, totals in `X-Pagination`) 
 the same way (`Ranked`: the cursor carries an offset)."""
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,6 +13,7 @@ from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
 import marshmallow as ma
+import phonenumbers
 from flask import current_app
 from flask_smorest import Page
 from itsdangerous import BadData, URLSafeSerializer
@@ -92,6 +94,42 @@ def validate_local_time(value: time) -> None:
     """Times of day are local to the owner's timezone: an offset would be dropped or misread."""
     if value.tzinfo is not None:
         raise ma.ValidationError("A local time of day (HH:MM) without a UTC offset: it is in your timezone.")
+
+
+MAX_PHONE_LENGTH = 32  # as written: E.164's 15 digits with room for spaces, dashes and brackets
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9 ()./-]+")
+_NOT_A_PHONE_NUMBER = "Not a valid phone number."
+
+
+class PhoneNumber(ma.fields.String):
+    """A phone number as people write it (`+49 30 1234-5678`; `030 12345678` when PHONE_DEFAULT_REGION is DE),
+    loaded as E.164 (`+493012345678`): digits, spaces and `+ ( ) . - /` only (no letters, no extension), a number
+    `phonenumbers` knows to be valid for its country."""
+
+    def __init__(self, **kwargs):
+        description = (
+            "E.164 (`+493012345678`). Sent with spaces, dashes or brackets if you like; without a leading `+` it is "
+            "read in the server's PHONE_DEFAULT_REGION, and refused when none is set. Null clears it."
+        )
+        kwargs.setdefault("metadata", {"description": description})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > MAX_PHONE_LENGTH:
+            raise ma.ValidationError(f"At most {MAX_PHONE_LENGTH} characters.")
+        if not _PHONE_CHARACTERS.fullmatch(text):
+            raise ma.ValidationError("Digits, spaces and + ( ) . - / only, for example +49 30 12345678.")
+        region = current_app.config.get("PHONE_DEFAULT_REGION")
+        if not (text.startswith("+") or region):
+            raise ma.ValidationError("Start with + and the country code, for example +49 30 12345678.")
+        try:
+            number = phonenumbers.parse(text, region.upper() if region else None)
+        except phonenumbers.NumberParseException:
+            raise ma.ValidationError(_NOT_A_PHONE_NUMBER) from None
+        if not phonenumbers.is_valid_number(number):
+            raise ma.ValidationError(_NOT_A_PHONE_NUMBER)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- request schemas ------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ blueprint, so what two of them share lives here (generic fields and validators a
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import BaseSchema, validate_birth_date, validate_timezone
+from app.blueprints.common import BaseSchema, PhoneNumber, validate_birth_date, validate_timezone
 from app.models import Gender, MuscleGroup, Privacy
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.]{3,30}$", error="3 to 30 letters, digits, '_' or '.'.")
@@ -22,6 +22,7 @@ class UserSchema(ma.Schema):
     last_name = fields.String(allow_none=True)
     date_of_birth = fields.Date(allow_none=True)
     gender = fields.String(allow_none=True)
+    phone_number = fields.String(allow_none=True, metadata={"description": "E.164, e.g. +493012345678."})
     height_cm = fields.Float(allow_none=True)
     weight_kg = fields.Float(allow_none=True)
     bio = fields.String(allow_none=True)
@@ -75,6 +76,7 @@ class ProfileFieldsSchema(BaseSchema):
     last_name = fields.String(allow_none=True, validate=validate.Length(max=50))
     date_of_birth = fields.Date(allow_none=True, validate=validate_birth_date)
     gender = fields.String(allow_none=True, validate=validate.OneOf([str(g) for g in Gender]))
+    phone_number = PhoneNumber(allow_none=True)
     height_cm = fields.Float(allow_none=True, validate=validate.Range(min=50, max=272))
     weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=20, max=500))
     bio = fields.String(allow_none=True, validate=validate.Length(max=500))

@@ -56,10 +56,25 @@ def _live(query: Select) -> Select:
     )
 
 
+def _clients_of(trainer: User) -> Select:
+    """The trainer's live assignments, with the people."""
+    return _with_people(_live(select(TrainerClient)).where(TrainerClient.trainer_id == trainer.id))
+
+
 def list_clients(trainer: User) -> Select:
     """The trainer's current clients, longest-standing first."""
-    query = _live(select(TrainerClient)).where(TrainerClient.trainer_id == trainer.id)
-    return _with_people(query).order_by(TrainerClient.created_at, TrainerClient.id)
+    return _clients_of(trainer).order_by(TrainerClient.created_at, TrainerClient.id)
+
+
+def get_client_for(trainer: User, client_id: int) -> TrainerClient:
+    """Fetch and authorise: the trainer's live assignment to `client_id` (by `is_trainer_of`'s rule, in the same
+    query); anyone who is not their client does not exist for them (404), whatever their role."""
+    assignment = None
+    if trainer.has_role(Role.TRAINER):
+        assignment = db.session.scalar(_clients_of(trainer).where(TrainerClient.client_id == client_id))
+    if assignment is None:
+        raise NotFound("No such client of yours.")
+    return assignment
 
 
 def list_trainers(client: User) -> Select:

@@ -54,6 +54,7 @@ PROFILE_FIELDS = (
     "last_name",
     "date_of_birth",
     "gender",
+    "phone_number",
     "height_cm",
     "weight_kg",
     "bio",

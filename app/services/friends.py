@@ -18,7 +18,7 @@ from app.lib.sql import insert_ignore
 from app.models import Block, FriendRequest, Friendship, NotificationType, User
 from app.services import notifications, timelines, visibility
 from app.services.notifications import Target
-from app.services.users import CARD_FIELDS, get_user_for
+from app.services.users import CARD_FIELDS, get_user_for, where_name_matches
 
 
 class RequestStatus(StrEnum):
@@ -175,10 +175,11 @@ def _request_view(request: FriendRequest, other: User, status: RequestStatus) ->
 # --- friendships --------------------------------------------------------------------------------------------
 
 
-def list_friends(viewer: User, user_id: int | None = None) -> Select:
+def list_friends(viewer: User, user_id: int | None = None, q: str | None = None) -> Select:
     """The friends of the viewer, or of `user_id` when the viewer may see that person's profile (else 404, as for
-    someone blocked either way), in username order, each with since when. In someone else's list the viewer
-    finds whom people lists show them (no private profiles, nobody blocked either way)."""
+    someone blocked either way), in username order, each with since when; `q` keeps those whose names hold each of
+    its words (`where_name_matches`, as the people search). In someone else's list the viewer finds whom people
+    lists show them (no private profiles, nobody blocked either way)."""
     owner_id = viewer.id if user_id is None else user_id
     query = select(_WithCard("friend", Friendship.created_at, *_card_columns())).select_from(Friendship)
     query = query.join(User, User.id == Friendship.friend_id).where(Friendship.user_id == owner_id, User.is_active)
@@ -187,7 +188,7 @@ def list_friends(viewer: User, user_id: int | None = None) -> Select:
         if not visibility.can_see(viewer, owner, owner.privacy):
             raise NotFound("No such user.")
         query = query.where(visibility.listed_to(viewer))
-    return query.order_by(User.username)
+    return where_name_matches(query, q).order_by(User.username)
 
 
 def unfriend(user: User, friend_id: int) -> None:

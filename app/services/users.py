@@ -85,19 +85,24 @@ TAG_SEPARATOR = "\n"  # tags never hold one: the schema collapses every run of w
 
 def search_users(viewer: User, q: str | None) -> Select:
     """People the viewer may find (active, not private, not blocked either way; the viewer always finds themself)
-    in username order, as profile views: how much of each is shown, and the counts, are decided in the same query,
-    never once per row."""
+    by the words of `q` (`where_name_matches`), in username order, as profile views: how much of each is shown,
+    and the counts, are decided in the same query, never once per row."""
     query = _profiles(viewer).where(User.is_active, visibility.listed_to(viewer))
-    if q:
-        text = q.strip().lower()
+    return where_name_matches(query, q).order_by(User.username)
+
+
+def where_name_matches(query: Select, q: str | None) -> Select:
+    """Narrow a query over people (`User`) to those whose username, first name or last name holds each word of `q`
+    (in any case; `%` and `_` are plain characters): "ann lee" finds Ann Lee and the user "lee_ann"."""
+    for word in (q or "").lower().split():
         query = query.where(
             or_(
-                User.username.contains(text, autoescape=True),
-                User.first_name.icontains(text, autoescape=True),
-                User.last_name.icontains(text, autoescape=True),
+                User.username.contains(word, autoescape=True),
+                User.first_name.icontains(word, autoescape=True),
+                User.last_name.icontains(word, autoescape=True),
             )
         )
-    return query.order_by(User.username)
+    return query
 
 
 def get_user_for(viewer: User, user_id: int, *, hide_blocked: bool = True) -> User:

@@ -49,3 +49,16 @@ def test_only_the_owner_sees_an_export(client, headers_of, cast, run_jobs):
         assert client.get(f"/api/v1/export/{export_id}/", headers=headers_of(who)).status_code == 404
         assert client.get(f"/api/v1/export/{export_id}/download", headers=headers_of(who)).status_code == 404
     assert client.get(f"/api/v1/export/{export_id}/download", headers=headers_of("alice")).status_code == 200
+
+
+def test_the_profile_file_holds_the_phone_number_and_gender(client, headers_of, cast, run_jobs):
+    alice = headers_of("alice")
+    details = {"phone_number": "+49 30 12345678", "gender": "female"}
+    assert client.patch("/api/v1/profile/", json=details, headers=alice).status_code == 200
+    export_id = client.post("/api/v1/export/", headers=alice).json["id"]
+
+    run_jobs()
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/export/{export_id}/download", headers=alice).data))
+    profile = json.loads(archive.read("profile.json"))
+    assert (profile["phone_number"], profile["gender"]) == ("+493012345678", "female")

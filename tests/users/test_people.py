@@ -24,6 +24,13 @@ def test_search_matches_username_and_names_case_insensitively(client, auth_heade
     assert [u["username"] for u in by_last_name] == ["pat"]
 
 
+@pytest.mark.parametrize(("q", "found"), [("pat public", ["pat"]), ("  PUBLIC  pa ", ["pat"]), ("pat fran", [])])
+def test_search_matches_people_holding_every_word_in_their_username_or_names(client, auth_headers, people, q, found):
+    response = client.get("/api/v1/users/", query_string={"q": q}, headers=auth_headers)
+
+    assert [u["username"] for u in response.json] == found
+
+
 def test_search_never_lists_private_profiles_and_limits_friends_only_ones(client, auth_headers, people):
     found = {u["username"]: u for u in client.get("/api/v1/users/", headers=auth_headers).json}
 

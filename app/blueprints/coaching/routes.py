@@ -2,7 +2,12 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 
 from app.blueprints.coaching import blp
-from app.blueprints.coaching.schemas import TrainerClientArgsSchema, TrainerClientCreateSchema, TrainerClientSchema
+from app.blueprints.coaching.schemas import (
+    ClientAssignmentSchema,
+    TrainerClientArgsSchema,
+    TrainerClientCreateSchema,
+    TrainerClientSchema,
+)
 from app.blueprints.common import SQLPage
 from app.models import Role
 from app.security import login_required, role_required
@@ -16,16 +21,22 @@ admin_only = role_required(Role.ADMIN)
 class MyClientsView(MethodView):
     decorators = [trainer_only]
 
-    @blp.response(200, TrainerClientSchema(many=True))
+    @blp.response(200, ClientAssignmentSchema(many=True))
     @blp.paginate(SQLPage, max_page_size=100)
     def get(self):
-        """List the clients assigned to you (trainers)."""
+        """List the clients assigned to you, with their details (trainers)."""
         return coaching.list_clients(current_user)
 
 
 @blp.route("/trainers/me/clients/<int:client_id>/")
 class MyClientView(MethodView):
     decorators = [trainer_only]
+
+    @blp.response(200, ClientAssignmentSchema)
+    @blp.alt_response(404, description="Not a live client of the caller.")
+    def get(self, client_id):
+        """Read one of your clients, with their details (trainers)."""
+        return coaching.get_client_for(current_user, client_id)
 
     @blp.response(204)
     def delete(self, client_id):
@@ -59,7 +70,7 @@ class TrainerClientsView(MethodView):
     decorators = [admin_only]
 
     @blp.arguments(TrainerClientArgsSchema, location="query")
-    @blp.response(200, TrainerClientSchema(many=True))
+    @blp.response(200, ClientAssignmentSchema(many=True))
     @blp.paginate(SQLPage, max_page_size=100)
     def get(self, args):
         """List trainer–client assignments, newest first, by trainer, client and whether live (admins)."""
@@ -68,7 +79,7 @@ class TrainerClientsView(MethodView):
         )
 
     @blp.arguments(TrainerClientCreateSchema)
-    @blp.response(201, TrainerClientSchema)
+    @blp.response(201, ClientAssignmentSchema)
     @blp.alt_response(409, description="That trainer already trains that client.")
     def post(self, data):
         """Assign a client to a trainer (admins)."""

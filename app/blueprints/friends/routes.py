@@ -83,8 +83,8 @@ class FriendsView(MethodView):
     @blp.paginate(SQLPage, max_page_size=100)
     @blp.alt_response(404, description="No such user, or their profile is hidden from the caller.")
     def get(self, args):
-        """List the caller's friends, or (`user_id`) someone's whose profile the caller may see."""
-        return friends.list_friends(current_user, args.get("user_id"))
+        """List the caller's friends, or (`user_id`) someone's whose profile the caller may see; `q` searches them."""
+        return friends.list_friends(current_user, args.get("user_id"), args.get("q"))
 
 
 @blp.route("/friends/<int:user_id>/")

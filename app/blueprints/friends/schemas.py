@@ -22,6 +22,10 @@ class FriendRequestArgsSchema(BaseSchema):
 
 class FriendsArgsSchema(BaseSchema):
     user_id = Id(metadata={"description": "Whose friends (the caller's when absent); their profile must be visible."})
+    q = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "Words each found in a friend's username, first or last name (any case)."},
+    )
 
 
 class FriendRequestSchema(ma.Schema):

@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.blueprints.common import BaseSchema, validate_birth_date, validate_timezone
+from app.blueprints.common import BaseSchema, PhoneNumber, validate_birth_date, validate_timezone
 from app.blueprints.shared import USERNAME, ProfileFieldsSchema, badges_field
 from app.models import Gender, Privacy
 
@@ -58,6 +58,7 @@ class ProfileReplaceSchema(ProfileFieldsSchema):
     last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
     date_of_birth = fields.Date(load_default=None, allow_none=True, validate=validate_birth_date)
     gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf([str(g) for g in Gender]))
+    phone_number = PhoneNumber(load_default=None, allow_none=True)
     height_cm = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=50, max=272))
     weight_kg = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=20, max=500))
     bio = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
@@ -97,4 +98,7 @@ class PublicUserSchema(ma.Schema):
 
 
 class UserSearchArgsSchema(BaseSchema):
-    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of a username or name."})
+    q = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "Words each found in a username, first or last name (any case)."},
+    )
