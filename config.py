@@ -8,6 +8,8 @@ import os
 import re
 from datetime import timedelta
 
+import phonenumbers
+
 DEV_SECRET = "dev-only-not-secret-set-a-real-one-in-production"  # noqa: S105 - the embedded default; production refuses it
 
 
@@ -165,6 +167,13 @@ class Config:
     RATELIMIT_PASSWORD_RESET = env("RATELIMIT_PASSWORD_RESET", "5 per hour")  # per IP and per account
     RATELIMIT_VERIFICATION = env("RATELIMIT_VERIFICATION", "5 per hour")
     RATELIMIT_REFRESH = env("RATELIMIT_REFRESH", "30 per minute")
+    # Second factors (app/services/mfa.py): roles that must have one (e.g. "admin,trainer"); until they do, their
+    # tokens reach only the enrolment endpoints. The TOTP seeds are encrypted under MFA_ENCRYPTION_KEY (or SECRET_KEY).
+    MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "")
+    MFA_ISSUER = env("MFA_ISSUER", "Stride")  # the name authenticator apps show
+    MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY")
+    RATELIMIT_MFA = env("RATELIMIT_MFA", "5 per minute;30 per hour")  # wrong codes, per account
+    RATELIMIT_MFA_CODES = env("RATELIMIT_MFA_CODES", "5 per 15 minutes")  # codes sent by Telegram, per account
     # Per signed-in person, on what is cheap to abuse (app.security.per_user_limit).
     RATELIMIT_FRIEND_REQUESTS = env("RATELIMIT_FRIEND_REQUESTS", "30 per hour")
     RATELIMIT_BLOCKS = env("RATELIMIT_BLOCKS", "60 per hour")
@@ -191,6 +200,11 @@ class Config:
         derive(self.__dict__, self)
         if not re.fullmatch(r"[A-Z]{3}", self.DEFAULT_CURRENCY or ""):
             raise ConfigError("DEFAULT_CURRENCY must be an ISO 4217 code: three capital letters, for example EUR.")
+        if self.PHONE_DEFAULT_REGION and self.PHONE_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+            raise ConfigError("PHONE_DEFAULT_REGION must be a region phone numbers are known for, for example DE.")
+        unknown_roles = set(self.MFA_REQUIRED_ROLES) - {"user", "trainer", "admin"}
+        if unknown_roles:
+            raise ConfigError(f"MFA_REQUIRED_ROLES names no such role: {', '.join(sorted(unknown_roles))}.")
         if self.JWT_PRIVATE_KEY_PATH or self.JWT_PUBLIC_KEY_PATH:
             self._load_rsa_keys()
 

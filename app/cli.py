@@ -157,6 +157,15 @@ def users_activate(username: str) -> None:
     click.echo(f"{user.username} is active")
 
 
+@users_cli.command("reset-2fa")
+@click.argument("username")
+def users_reset_2fa(username: str) -> None:
+    """Turn off every second factor of an account whose owner lost them all; they log in with the password."""
+    with refusals_as_click_errors():
+        user = users.reset_second_factor(username)
+    click.echo(f"{user.username} has no second factor now")
+
+
 @users_cli.command("list")
 @click.option("--role", type=ROLES, help="Only this role.")
 @click.option("--active/--inactive", "is_active", default=None, help="Only active, or only deactivated, accounts.")

@@ -94,6 +94,22 @@ def _key_id(_identity) -> dict:
     return {"kid": kid} if kid else {}
 
 
+# What a token of a role that needs a second factor, and has none yet, may reach (`tokens.ENROL_MFA`).
+ENROLMENT_ENDPOINTS = frozenset(
+    {
+        "auth.MfaStatusView",
+        "auth.TotpSetupView",
+        "auth.TotpConfirmView",
+        "auth.TelegramFactorView",
+        "auth.LogoutView",
+        "auth.LogoutAllView",
+        "auth.SessionsView",
+        "telegram.TelegramLinkView",
+        "users.ProfileView",
+    }
+)
+
+
 def role_required(role: Role) -> Callable:
     """Route guard: an authenticated caller with at least `role` (admin ⊇ trainer ⊇ user)."""
 
@@ -101,6 +117,11 @@ def role_required(role: Role) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
             verify_jwt_in_request()
+            if get_jwt().get(tokens.ENROL_MFA) and request.endpoint not in ENROLMENT_ENDPOINTS:
+                raise Forbidden(
+                    "Your role needs a second factor: turn one on (POST /2fa/totp/setup/ or /2fa/telegram/), "
+                    "then refresh your tokens."
+                )
             if not current_user.has_role(role):
                 raise Forbidden(f"This needs the {role} role.")
             return view(*args, **kwargs)
@@ -227,7 +248,7 @@ def refresh_expiring_cookie(response):
         return response  # only a token that came in the cookie is renewed in the cookie
     left = payload["exp"] - datetime.now(UTC).timestamp()
     if left < current_app.config["JWT_COOKIE_REFRESH_WITHIN"]:
-        set_access_cookies(response, tokens.issue_access_token(payload["sub"], payload["sid"]))
+        set_access_cookies(response, tokens.renew_access_token(payload))
     return response
 
 

@@ -161,6 +161,16 @@ def bearer(token: str) -> dict:
 
 
 @pytest.fixture
+def bot():
+    """The Telegram Bot API's stand-in on loopback (tests/telegram/standin.py), running for the test."""
+    from tests.telegram.standin import BotAPI
+
+    api = BotAPI().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
 def user(make_user):
     return make_user(username="alice")
 

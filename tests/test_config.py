@@ -89,3 +89,18 @@ def test_postgresql_connections_run_without_jit_unless_asked(monkeypatch):
 def test_sqlite_connections_get_no_postgresql_options(monkeypatch):
     monkeypatch.setattr(DevelopmentConfig, "DATABASE_URL", None)
     assert "connect_args" not in DevelopmentConfig().SQLALCHEMY_ENGINE_OPTIONS
+
+
+@pytest.mark.parametrize(("name", "value"), [("PHONE_DEFAULT_REGION", "XX"), ("MFA_REQUIRED_ROLES", ["admins"])])
+def test_a_phone_region_or_a_role_that_does_not_exist_is_refused(monkeypatch, name, value):
+    monkeypatch.setattr(DevelopmentConfig, name, value)
+
+    with pytest.raises(ConfigError, match=name):
+        load_config("development")
+
+
+def test_known_phone_regions_and_roles_are_accepted(monkeypatch):
+    monkeypatch.setattr(DevelopmentConfig, "PHONE_DEFAULT_REGION", "DE")
+    monkeypatch.setattr(DevelopmentConfig, "MFA_REQUIRED_ROLES", ["admin", "trainer"])
+
+    assert load_config("development").MFA_REQUIRED_ROLES == ["admin", "trainer"]

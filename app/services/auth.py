@@ -11,11 +11,11 @@ from sqlalchemy import or_, select, update
 from app.errors import Conflict, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
 from app.integrations import mail, realtime
-from app.models import AuditType, AuthSession, NotificationType, OneTimeToken, Role, TokenPurpose, User
+from app.models import AuditType, AuthSession, OneTimeToken, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.models.users import password_hasher
 from app.queueing import JobName, enqueue, on_commit
-from app.services import audit, notifications, tokens
+from app.services import audit, mfa, notifications, tokens
 from app.services.audit import ClientInfo
 from app.services.tokens import TokenPair
 from app.transactions import lock_for_write
@@ -33,7 +33,7 @@ def register(data: dict, client: ClientInfo) -> tuple[User, TokenPair]:
     session = _start_session(user, client)
     audit.record(AuditType.REGISTER, user_id=user.id, client=client)
     db.session.commit()
-    return user, tokens.issue_pair(user, session)
+    return user, tokens.issue_pair(user, session, enrol_mfa=mfa.needs_enrolment(user))
 
 
 def create_user(data: dict, role: Role) -> User:
@@ -77,8 +77,11 @@ def login_limit_key(identifier: str) -> str:
     return f"user:{user_id}" if user_id is not None else f"name:{identifier}"
 
 
-def login(identifier: str, password: str, client: ClientInfo) -> tuple[User, TokenPair]:
-    """Log in by username or email. Every failure answers the same, so accounts cannot be enumerated."""
+def login(identifier: str, password: str, client: ClientInfo) -> tuple[User, TokenPair] | dict:
+    """Log in by username or email. Every failure answers the same, so accounts cannot be enumerated.
+
+    An account with a second factor gets a challenge (`mfa.open_challenge`) instead of tokens: `finish_login`
+    answers it."""
     tokens.require_store()
     identifier = identifier.strip().lower()
     user = db.session.scalar(select(User).where(or_(User.username == identifier, User.email == identifier)))
@@ -92,18 +95,35 @@ def login(identifier: str, password: str, client: ClientInfo) -> tuple[User, Tok
         audit.record(AuditType.LOGIN_FAILED, user_id=user.id, client=client, reason=reason)
         db.session.commit()
         raise Unauthorized(BAD_CREDENTIALS)
+    methods = mfa.methods_of(user)
+    if methods:
+        challenge = mfa.open_challenge(user, methods)
+        audit.record(AuditType.MFA_CHALLENGED, user_id=user.id, client=client, methods=methods)
+        db.session.commit()  # a rehashed password is kept
+        return challenge
+    return _complete_login(user, client)
+
+
+def finish_login(mfa_token: str, code: str, client: ClientInfo) -> tuple[User, TokenPair]:
+    """The second step of a login that needs a second factor: a TOTP, Telegram or recovery code."""
+    tokens.require_store()
+    user, method = mfa.answer_challenge(mfa_token, code, client)
+    return _complete_login(user, client, mfa=method)
+
+
+def _complete_login(user: User, client: ClientInfo, **details) -> tuple[User, TokenPair]:
     user.last_login = utcnow()
     if _is_new_device(user, client):
-        notify_account(
+        notifications.notify_account(
             user,
             f"New login to your account from {client.user_agent or 'an unknown device'} "
             f"({client.ip or 'unknown address'}). If it was not you, change your password.",
             event="new_device_login",
         )
     session = _start_session(user, client)
-    audit.record(AuditType.LOGIN_SUCCEEDED, user_id=user.id, client=client, session_id=session.id)
+    audit.record(AuditType.LOGIN_SUCCEEDED, user_id=user.id, client=client, session_id=session.id, **details)
     db.session.commit()
-    return user, tokens.issue_pair(user, session)
+    return user, tokens.issue_pair(user, session, enrol_mfa=mfa.needs_enrolment(user))
 
 
 def _is_new_device(user: User, client: ClientInfo) -> bool:
@@ -112,11 +132,6 @@ def _is_new_device(user: User, client: ClientInfo) -> bool:
     earlier = select(AuthSession.user_agent).where(AuthSession.user_id == user.id)
     seen = set(db.session.scalars(earlier.limit(1000)))
     return bool(seen) and agent not in seen
-
-
-def notify_account(user: User, message: str, **data) -> None:
-    """Security notices about the account itself: stored in-app and emailed (unless switched off)."""
-    notifications.notify([user.id], NotificationType.SYSTEM, message, data={"event": data.pop("event"), **data})
 
 
 _DUMMY_HASH: dict[str, str] = {}
@@ -161,7 +176,7 @@ def refresh(payload: dict, client: ClientInfo) -> tuple[User, TokenPair]:
     if not tokens.claim_refresh_token(payload):
         _revoke([session], "refresh_reuse")
         audit.record(AuditType.REFRESH_REUSE, user_id=session.user_id, client=client, session_id=session.id)
-        notify_account(
+        notifications.notify_account(
             db.session.get(User, session.user_id),
             "A sign-in session was ended because its refresh token was used twice, which may mean it was stolen. "
             "Log in again; if this keeps happening, change your password.",
@@ -177,7 +192,7 @@ def refresh(payload: dict, client: ClientInfo) -> tuple[User, TokenPair]:
     session.expires_at = tokens.session_expiry(now)
     session.ip, session.user_agent = client.ip or session.ip, client.user_agent or session.user_agent
     db.session.commit()
-    return user, tokens.issue_pair(user, session)
+    return user, tokens.issue_pair(user, session, enrol_mfa=mfa.needs_enrolment(user))
 
 
 def _revoke(sessions: list[AuthSession], reason: str) -> None:
@@ -267,7 +282,9 @@ def change_password(user: User, current: str, new: str, current_sid: str | None,
     retire_one_time_tokens(user, TokenPurpose.PASSWORD_RESET)
     revoked = revoke_all_sessions(user, "password_changed", keep=current_sid)
     audit.record(AuditType.PASSWORD_CHANGED, user_id=user.id, client=client, sessions_revoked=revoked)
-    notify_account(user, "Your password was changed and your other sessions were ended.", event="password_changed")
+    notifications.notify_account(
+        user, "Your password was changed and your other sessions were ended.", event="password_changed"
+    )
     db.session.commit()
     return revoked
 

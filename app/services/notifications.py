@@ -62,6 +62,11 @@ ALL_CHANNELS = frozenset(Channel)
 CHUNK = 5000  # rows per statement when a fan-out is large (and under SQLite's bound-parameter limit)
 
 
+def notify_account(user: User, message: str, *, event: str, **data) -> None:
+    """Security notices about the account itself: stored in-app and emailed (unless switched off)."""
+    notify([user.id], NotificationType.SYSTEM, message, data={"event": event, **data})
+
+
 def notify(
     recipient_ids: list[int],
     type: NotificationType,

@@ -8,10 +8,11 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
-from app.errors import NotFound, ServiceUnavailable
+from app.errors import Conflict, NotFound, ServiceUnavailable
 from app.extensions import db, redis_store
 from app.integrations.telegram import send_after_commit
 from app.models import User
+from app.services import mfa
 
 LINK_CODE = "stride:telegram:link:{}"
 LINK_TTL = 10 * 60
@@ -35,6 +36,8 @@ def start_link(user: User) -> dict:
 def unlink(user: User) -> None:
     if user.telegram_chat_id is None:
         raise NotFound("No Telegram chat is linked.")
+    if "telegram" in mfa.methods_of(user):
+        raise Conflict("The chat is your second factor: turn the second factor off first (DELETE /2fa/).")
     user.telegram_chat_id = None
     db.session.commit()
 

@@ -30,8 +30,13 @@ class TokenPair:
     token_type: str = "Bearer"
 
 
-def issue_pair(user: User, session: AuthSession) -> TokenPair:
-    claims = {"sid": session.id}
+ENROL_MFA = "mfa_enrolment"  # a claim: the role needs a second factor and has none; see app.security
+
+
+def issue_pair(user: User, session: AuthSession, *, enrol_mfa: bool = False) -> TokenPair:
+    claims: dict = {"sid": session.id}
+    if enrol_mfa:
+        claims[ENROL_MFA] = True
     identity = str(user.id)
     lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     return TokenPair(
@@ -43,6 +48,12 @@ def issue_pair(user: User, session: AuthSession) -> TokenPair:
 
 def issue_access_token(user_id: str, session_id: str) -> str:
     return create_access_token(identity=user_id, additional_claims={"sid": session_id})
+
+
+def renew_access_token(payload: dict) -> str:
+    """A fresh access token with the same subject, session and restrictions (cookie mode's implicit refresh)."""
+    claims = {name: payload[name] for name in ("sid", ENROL_MFA) if name in payload}
+    return create_access_token(identity=payload["sub"], additional_claims=claims)
 
 
 def _seconds_left(exp: float) -> int:
@@ -115,6 +126,8 @@ def verify_access_token(token: str | None) -> tuple[User, dict]:
         raise Unauthorized("The access token was refused.")
     if is_revoked(payload):
         raise Unauthorized("The access token has been revoked.")
+    if payload.get(ENROL_MFA):
+        raise Unauthorized("Your role needs a second factor: turn one on, then refresh your tokens.")
     user = db.session.get(User, subject_id(payload))
     if user is None or not user.is_active:
         raise Unauthorized("The account no longer exists or is inactive.")

@@ -10,7 +10,7 @@ from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.models import AuditType, Badge, BodyMetric, Friendship, Role, TokenPurpose, User, UserTag
 from app.models.base import utcnow
-from app.services import audit, visibility
+from app.services import audit, mfa, visibility
 from app.services.audit import ClientInfo
 from app.services.auth import ensure_unique_identity, retire_one_time_tokens, revoke_all_sessions
 
@@ -302,6 +302,13 @@ def activate(username: str) -> User:
         user.deactivated_at = None
         audit.record(AuditType.ACCOUNT_REACTIVATED, user_id=user.id, via="cli")
     db.session.commit()
+    return user
+
+
+def reset_second_factor(username: str) -> User:
+    """Operators: take every second factor off an account whose owner lost them all (and the recovery codes)."""
+    user = _by_username(username)
+    mfa.reset(user, actor="cli")
     return user
 
 

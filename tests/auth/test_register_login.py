@@ -100,8 +100,8 @@ def test_login_by_username_or_email_returns_a_token_pair_and_sets_last_login(cli
     by_email = login(client, "ALICE@example.com")
 
     for body in (by_name, by_email):
-        assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "user"}
-        assert body["user"]["username"] == "alice"
+        assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "user", "mfa_required"}
+        assert body["user"]["username"] == "alice" and body["mfa_required"] is False
     assert by_email["user"]["last_login"] is not None
 
 

@@ -8,17 +8,9 @@ from app.integrations import telegram
 from app.models import User
 from app.queueing import get_queue
 from tests.conftest import bearer
-from tests.telegram.standin import BotAPI
 
 TOKEN = "123456:TEST-TOKEN"
 SECRET = "webhook-secret-abc"
-
-
-@pytest.fixture
-def bot():
-    api = BotAPI().start()
-    yield api
-    api.stop()
 
 
 @pytest.fixture

@@ -5,22 +5,32 @@ from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
 from app.blueprints.auth import blp, wellknown
 from app.blueprints.auth.schemas import (
     ChangePasswordSchema,
+    CodeSentSchema,
     JWKSetSchema,
+    LoginAnswerSchema,
     LoginSchema,
     MessageSchema,
+    MfaCodeSchema,
+    MfaDisableSchema,
+    MfaLoginSchema,
+    MfaStatusSchema,
+    MfaTokenSchema,
     PasswordResetConfirmSchema,
     PasswordResetRequestSchema,
+    RecoveryCodesSchema,
     RefreshSchema,
     RegisterSchema,
     RevokedCountSchema,
     SessionSchema,
+    TelegramFactorSchema,
     TokenConfirmSchema,
     TokenPairSchema,
+    TotpSetupSchema,
 )
 from app.blueprints.shared import UserSchema
 from app.extensions import limiter
 from app.security import client_info, login_required, refuse_if_authenticated
-from app.services import auth, jwks
+from app.services import auth, jwks, mfa
 
 
 def _limit(name: str):
@@ -39,6 +49,18 @@ def login_account_key() -> str:
     return f"login:{auth.login_limit_key(_body_text('username'))}"
 
 
+def mfa_account_key() -> str:
+    """Second-factor attempts count per account, named by the login's challenge token."""
+    user_id = mfa.challenge_user_id(_body_text("mfa_token"))
+    return f"mfa:user:{user_id}" if user_id is not None else "mfa:unknown"
+
+
+def _per_caller(setting: str, *, deduct_on: int | None = None):
+    """A limit per signed-in caller; with `deduct_on`, only answers of that status count (wrong codes)."""
+    deduct = (lambda response: response.status_code == deduct_on) if deduct_on else None
+    return limiter.limit(_limit(setting), key_func=lambda: f"{setting}:user:{current_user.id}", deduct_when=deduct)
+
+
 def reset_account_key() -> str:
     return f"reset:{_body_text('email').strip().lower()[:254]}"
 
@@ -46,7 +68,7 @@ def reset_account_key() -> str:
 def token_response(user, pair) -> dict:
     """The token pair and the user; in cookie mode the tokens travel only as HttpOnly cookies."""
     g.issued_tokens = pair
-    body = {"token_type": pair.token_type, "expires_in": pair.expires_in, "user": user}
+    body = {"token_type": pair.token_type, "expires_in": pair.expires_in, "user": user, "mfa_required": False}
     if not current_app.config["AUTH_COOKIE_MODE"]:
         body.update(access_token=pair.access_token, refresh_token=pair.refresh_token)
     return body
@@ -72,12 +94,110 @@ class LoginView(MethodView):
         _limit("RATELIMIT_LOGIN_ACCOUNT"), key_func=login_account_key, deduct_when=lambda r: r.status_code == 401
     )
     @blp.arguments(LoginSchema)
-    @blp.response(200, TokenPairSchema)
+    @blp.response(200, LoginAnswerSchema)
     @blp.alt_response(401, description="Wrong credentials (one message for every cause).")
     def post(self, data):
-        """Log in with a username or email and a password."""
+        """Log in with a username or email and a password (then /login/mfa/ if a second factor is on)."""
         refuse_if_authenticated()
-        return token_response(*auth.login(data["username"], data["password"], client_info()))
+        outcome = auth.login(data["username"], data["password"], client_info())
+        return outcome if isinstance(outcome, dict) else token_response(*outcome)
+
+
+@blp.route("/login/mfa/")
+class LoginMfaView(MethodView):
+    @limiter.limit(_limit("RATELIMIT_LOGIN"))
+    @limiter.limit(_limit("RATELIMIT_MFA"), key_func=mfa_account_key, deduct_when=lambda r: r.status_code == 401)
+    @blp.arguments(MfaLoginSchema)
+    @blp.response(200, TokenPairSchema)
+    @blp.alt_response(401, description="The code is wrong or used, or the login expired (5 minutes, 5 wrong codes).")
+    def post(self, data):
+        """Finish a login with a second-factor code (authenticator app, Telegram or recovery code)."""
+        refuse_if_authenticated()
+        return token_response(*auth.finish_login(data["mfa_token"], data["code"], client_info()))
+
+
+@blp.route("/login/mfa/telegram/")
+class LoginMfaTelegramView(MethodView):
+    @limiter.limit(_limit("RATELIMIT_LOGIN"))
+    @limiter.limit(_limit("RATELIMIT_MFA_CODES"), key_func=mfa_account_key)
+    @blp.arguments(MfaTokenSchema)
+    @blp.response(202, CodeSentSchema)
+    @blp.alt_response(401, description="The login expired or is unknown.")
+    @blp.alt_response(409, description="Telegram is not a second factor of the account.")
+    @blp.alt_response(503, description="Telegram is not configured on this server.")
+    def post(self, data):
+        """Have the Telegram bot send a login code to the account's linked chat."""
+        return mfa.send_telegram_code(mfa.challenge_user(data["mfa_token"]))
+
+
+@blp.route("/2fa/")
+class MfaStatusView(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, MfaStatusSchema)
+    def get(self):
+        """Show the caller's second factors and how many recovery codes are left."""
+        return mfa.status(current_user)
+
+    @_per_caller("RATELIMIT_MFA", deduct_on=422)
+    @blp.arguments(MfaDisableSchema)
+    @blp.response(204)
+    @blp.alt_response(404, description="No second factor is on.")
+    @blp.alt_response(422, description="Wrong password or code, or the caller's role requires a second factor.")
+    def delete(self, data):
+        """Turn the second factor off (needs the password and a current code)."""
+        mfa.disable(current_user, data["password"], data["code"], client_info())
+
+
+@blp.route("/2fa/totp/setup/")
+class TotpSetupView(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, TotpSetupSchema)
+    @blp.alt_response(409, description="An authenticator app is already in force.")
+    def post(self):
+        """Start setting up an authenticator app: a secret and its otpauth:// URL (for a QR code)."""
+        return mfa.start_totp(current_user)
+
+
+@blp.route("/2fa/totp/confirm/")
+class TotpConfirmView(MethodView):
+    decorators = [login_required]
+
+    @_per_caller("RATELIMIT_MFA", deduct_on=422)
+    @blp.arguments(MfaCodeSchema)
+    @blp.response(200, RecoveryCodesSchema)
+    @blp.alt_response(409, description="No setup was started, or it is already confirmed.")
+    @blp.alt_response(422, description="The code is wrong.")
+    def post(self, data):
+        """Confirm the authenticator app with a code from it; answers ten recovery codes, shown once."""
+        return {"recovery_codes": mfa.confirm_totp(current_user, data["code"], client_info())}
+
+
+@blp.route("/2fa/telegram/")
+class TelegramFactorView(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, TelegramFactorSchema)
+    @blp.alt_response(409, description="Telegram is already a second factor.")
+    @blp.alt_response(422, description="No Telegram chat is linked.")
+    @blp.alt_response(503, description="Telegram is not configured on this server.")
+    def post(self):
+        """Use the linked Telegram chat as a second factor (the bot sends a code at each login)."""
+        return mfa.enable_telegram(current_user, client_info())
+
+
+@blp.route("/2fa/telegram/code/")
+class TelegramCodeView(MethodView):
+    decorators = [login_required]
+
+    @_per_caller("RATELIMIT_MFA_CODES")
+    @blp.response(202, CodeSentSchema)
+    @blp.alt_response(409, description="Telegram is not a second factor of the caller.")
+    @blp.alt_response(503, description="Telegram is not configured on this server.")
+    def post(self):
+        """Have the Telegram bot send a code, e.g. to turn the second factor off."""
+        return mfa.send_telegram_code(current_user)
 
 
 @blp.route("/token/refresh/")

@@ -30,6 +30,81 @@ class TokenPairSchema(ma.Schema):
     user = fields.Nested(UserSchema, required=True)
 
 
+class LoginAnswerSchema(TokenPairSchema):
+    """The token pair, or (`mfa_required: true`) a challenge for the second factor and no tokens."""
+
+    token_type = fields.String(metadata={"example": "Bearer"})
+    expires_in = fields.Integer(
+        metadata={"description": "Seconds the access token lives; with `mfa_required`, seconds the challenge lives."}
+    )
+    user = fields.Nested(UserSchema, metadata={"description": "Absent with `mfa_required`."})
+    mfa_required = fields.Boolean(
+        required=True, metadata={"description": "True: no tokens yet; send a code with `mfa_token` to /login/mfa/."}
+    )
+    mfa_token = fields.String(metadata={"description": "With `mfa_required`: names this login for /login/mfa/."})
+    methods = fields.List(
+        fields.String(),
+        metadata={"description": "With `mfa_required`: the codes accepted (totp, telegram, recovery_code)."},
+    )
+
+
+MFA_CODE = validate.Length(min=1, max=32)
+MFA_TOKEN = validate.Length(min=1, max=100)
+
+
+class MfaLoginSchema(BaseSchema):
+    mfa_token = fields.String(required=True, validate=MFA_TOKEN)
+    code = fields.String(
+        required=True,
+        validate=MFA_CODE,
+        metadata={"description": "A 6-digit code from the authenticator app or the Telegram bot, or a recovery code."},
+    )
+
+
+class MfaTokenSchema(BaseSchema):
+    mfa_token = fields.String(required=True, validate=MFA_TOKEN)
+
+
+class MfaCodeSchema(BaseSchema):
+    code = fields.String(required=True, validate=MFA_CODE, metadata={"description": "A code from the app."})
+
+
+class MfaDisableSchema(BaseSchema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    code = fields.String(
+        required=True,
+        validate=MFA_CODE,
+        metadata={"description": "A current code of any second factor, or a recovery code."},
+    )
+
+
+class MfaStatusSchema(ma.Schema):
+    methods = fields.List(fields.String(), metadata={"description": "The second factors in force: totp, telegram."})
+    totp_pending = fields.Boolean(metadata={"description": "An authenticator app is set up but not yet confirmed."})
+    recovery_codes_left = fields.Integer()
+    required = fields.Boolean(metadata={"description": "The caller's role must have a second factor."})
+
+
+class TotpSetupSchema(ma.Schema):
+    secret = fields.String(metadata={"description": "Base32; shown only now. Type it in, or scan otpauth_url."})
+    otpauth_url = fields.String(metadata={"description": "An otpauth:// URL to show as a QR code."})
+
+
+class RecoveryCodesSchema(ma.Schema):
+    recovery_codes = fields.List(
+        fields.String(), metadata={"description": "Ten single-use codes, shown only now; earlier ones stop working."}
+    )
+
+
+class TelegramFactorSchema(RecoveryCodesSchema):
+    methods = fields.List(fields.String())
+
+
+class CodeSentSchema(ma.Schema):
+    message = fields.String()
+    expires_in = fields.Integer(metadata={"description": "Seconds the code works."})
+
+
 class RefreshSchema(BaseSchema):
     refresh_token = fields.String(metadata={"description": "Or send it as the bearer token (or its cookie)."})
 

@@ -21,6 +21,7 @@ class TelegramLinkView(MethodView):
         return telegram.start_link(current_user)
 
     @blp.response(204)
+    @blp.alt_response(409, description="The chat is the caller's second factor.")
     def delete(self):
         """Unlink the caller's Telegram chat."""
         telegram.unlink(current_user)
