@@ -14,7 +14,10 @@ class AuthSession(db.Model):
     """One login on one device: every refresh token rotated from it belongs to this family."""
 
     __tablename__ = "auth_sessions"
-    __table_args__ = (Index("ix_auth_sessions_user_id_revoked_at", "user_id", "revoked_at"),)
+    __table_args__ = (
+        Index("ix_auth_sessions_user_id_revoked_at", "user_id", "revoked_at"),
+        Index("ix_auth_sessions_user_id_user_agent", "user_id", "user_agent"),  # a login's new-device check
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 
 from app.errors import Conflict, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
@@ -127,11 +127,13 @@ def _complete_login(user: User, client: ClientInfo, **details) -> tuple[User, To
 
 
 def _is_new_device(user: User, client: ClientInfo) -> bool:
-    """A device (user agent) this account has never logged in from, when it has logged in before."""
+    """A device (user agent) this account has never logged in from, when it has logged in before: two EXISTS
+    probes on the (user_id, user_agent) index in one statement, however long the session history."""
     agent = client.trimmed().user_agent
-    earlier = select(AuthSession.user_agent).where(AuthSession.user_id == user.id)
-    seen = set(db.session.scalars(earlier.limit(1000)))
-    return bool(seen) and agent not in seen
+    mine = AuthSession.user_id == user.id
+    same_agent = AuthSession.user_agent == agent if agent is not None else AuthSession.user_agent.is_(None)
+    has_sessions, seen_here = db.session.execute(select(exists().where(mine), exists().where(mine, same_agent))).one()
+    return has_sessions and not seen_here
 
 
 _DUMMY_HASH: dict[str, str] = {}

@@ -1,9 +1,12 @@
 """Sessions: refresh rotation, reuse detection, logout, listing and revoking, and failing closed."""
 
+from datetime import timedelta
+
 import pytest
 
 from app.extensions import db
-from app.models import AuditEvent, AuditType, AuthSession
+from app.models import AuditEvent, AuditType, AuthSession, Notification
+from app.models.base import utcnow
 from app.services.tokens import user_from_access_token
 from tests.conftest import bearer, login
 from tests.factories import DEFAULT_PASSWORD
@@ -220,3 +223,37 @@ def test_a_deactivated_account_is_refused_even_with_a_live_token(client, app, to
 
     assert response.status_code == 401
     assert "inactive" in response.json["message"]
+
+
+def new_device_notices(app, user_id) -> int:
+    with app.app_context():
+        data = db.session.scalars(db.select(Notification.data).where(Notification.recipient_id == user_id))
+        return sum(1 for item in data if item.get("event") == "new_device_login")
+
+
+def test_the_new_device_check_reads_no_session_history_and_knows_devices_of_recent_sessions(
+    app, client, user, count_queries
+):
+    """A login asks two indexed EXISTS questions: its statements and their rows do not grow with the sessions an
+    account has had; and a device seen only in the newest of many sessions is not new."""
+    with app.app_context():
+        old = utcnow() - timedelta(days=20)
+        db.session.add_all(
+            AuthSession(id=f"old{n:029d}", user_id=user, user_agent="laptop/1", created_at=old, expires_at=utcnow())
+            for n in range(1_200)
+        )
+        db.session.add(AuthSession(id="newest", user_id=user, user_agent="phone/2", expires_at=utcnow()))
+        db.session.commit()
+
+    with count_queries() as counter:
+        login(client, "alice", **{"User-Agent": "phone/2"})
+    seen_device_statements = counter.count
+    login(client, "alice", **{"User-Agent": "tablet/3"})
+
+    assert new_device_notices(app, user) == 1  # the tablet, not the phone
+    with count_queries() as counter:
+        login(client, "alice", **{"User-Agent": "phone/2"})
+    assert counter.count == seen_device_statements
+    probes = [s for s in counter.statements if "auth_sessions" in s and s.lstrip().upper().startswith("SELECT")]
+    by_history = [s for s in probes if "auth_sessions.id = " not in s]  # not one session read by its id
+    assert len(by_history) == 1 and "EXISTS" in by_history[0].upper()
