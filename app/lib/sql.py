@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import Date
+from sqlalchemy import Date, String
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.dml import Insert
@@ -38,6 +38,23 @@ def _utc_date(element, compiler, **kw):
 @compiles(utc_date, "postgresql")
 def _utc_date_pg(element, compiler, **kw):
     return f"CAST(timezone('UTC', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+class iso_date(FunctionElement):  # noqa: N801
+    """A date as `YYYY-MM-DD` text, on SQLite and PostgreSQL alike."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_date)
+def _iso_date(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"  # SQLite stores dates as ISO text
+
+
+@compiles(iso_date, "postgresql")
+def _iso_date_pg(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
 
 
 class week_start(FunctionElement):  # noqa: N801

@@ -3,7 +3,20 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ColumnElement, Date, Float, ForeignKey, Index, String, Text, and_, or_
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    and_,
+    or_,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,8 +48,13 @@ class Goal(db.Model):
         CheckConstraint(enum_check("goal_type", GoalType), name="goal_type"),
         CheckConstraint("end_date IS NULL OR end_date > start_date", name="end_after_start"),
         Index("ix_goals_user_id_id", "user_id", "id"),
-        # The expiry job's access path: active goals with an end date, by date.
-        Index("ix_goals_is_active_end_date", "is_active", "end_date"),
+        # The expiry job's access path: active goals by end date (an expired goal leaves the index).
+        Index(
+            "ix_goals_active_end_date",
+            "end_date",
+            postgresql_where=text("is_active"),
+            sqlite_where=text("is_active"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,16 +3,16 @@
 import logging
 from datetime import date, datetime
 
-from sqlalchemy import Select, case, inspect, select, update
+from sqlalchemy import Select, case, func, inspect, literal, select, update
 from sqlalchemy.orm import DictBundle
 
 from app.errors import NotFound, RuleViolation
 from app.extensions import db
 from app.lib.dates import local_now, local_today
+from app.lib.sql import is_postgresql, iso_date
 from app.models import Goal, GoalType, MetricField, NotificationType, User
 from app.models.base import utcnow
 from app.services import notifications
-from app.services.notifications import Draft, Target
 
 log = logging.getLogger(__name__)
 
@@ -103,34 +103,39 @@ def expire_due_goals(now: datetime | None = None) -> int:
     if not zones:
         return 0
     today_by_zone = {zone: local_now(zone, now).date() for zone in zones}
-    owner_today = (
-        select(case(*((User.timezone == zone, day) for zone, day in today_by_zone.items()), else_=None))
-        .where(User.id == Goal.user_id)
-        .scalar_subquery()
-    )
-    expired = db.session.execute(
+    owner_today = case(*((User.timezone == zone, day) for zone, day in today_by_zone.items()), else_=None)
+    expired = (
         update(Goal)
         .where(
-            Goal.is_active.is_(True),
+            Goal.is_active,  # as the index's predicate reads
             Goal.end_date.is_not(None),
             Goal.end_date <= max(today_by_zone.values()),  # lets the index skip goals that end later
+            User.id == Goal.user_id,  # UPDATE … FROM users: a join, not a lookup per goal
             Goal.end_date <= owner_today,
         )
         .values(is_active=False, updated_at=now)
         .returning(Goal.id, Goal.user_id, Goal.goal_type, Goal.end_date)
         .execution_options(synchronize_session=False)
-    ).all()
-    notifications.notify_each(
-        NotificationType.GOAL_EXPIRED,
-        [
-            Draft(
-                row.user_id,
-                f"Your {row.goal_type.replace('_', ' ')} goal reached its end date ({row.end_date.isoformat()}).",
-                target=Target("goal", row.id),
-            )
-            for row in expired
-        ],
     )
+    if is_postgresql():  # the UPDATE and the notifications' INSERT in one statement
+        count = notifications.notify_from(NotificationType.GOAL_EXPIRED, _expiry_notices(expired.cte("expired")))
+    else:
+        ids = [row.id for row in db.session.execute(expired)]
+        count = len(ids)
+        for start in range(0, count, notifications.CHUNK):
+            chunk = select(Goal).where(Goal.id.in_(ids[start : start + notifications.CHUNK])).subquery()
+            notifications.notify_from(NotificationType.GOAL_EXPIRED, _expiry_notices(chunk))
     db.session.commit()
-    log.info("expired %d goals", len(expired))
-    return len(expired)
+    log.info("expired %d goals", count)
+    return count
+
+
+def _expiry_notices(goals) -> Select:
+    """One `goal_expired` notice per goal in `goals` (a subquery or CTE of goal columns)."""
+    kind = func.replace(goals.c.goal_type, "_", " ")
+    return select(
+        goals.c.user_id.label("recipient_id"),
+        ("Your " + kind + " goal reached its end date (" + iso_date(goals.c.end_date) + ").").label("message"),
+        literal("goal").label("target_type"),
+        goals.c.id.label("target_id"),
+    )

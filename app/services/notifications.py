@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sqlalchemy import Select, delete, func, insert, literal, select, text, update
+from sqlalchemy import Select, and_, delete, false, func, insert, literal, select, text, update
 
 from app.errors import NotFound
 from app.extensions import db
@@ -150,6 +150,108 @@ def _insert_rows(rows: list[dict]) -> list:
     return stored
 
 
+def notify_from(type: NotificationType, source: Select) -> int:
+    """`notify_each` for a fan-out given as SQL: `source` selects `recipient_id`, `message`, `target_type` and
+    `target_id`, at most one row per recipient and target. Who wants which channel is decided in SQL, so the
+    rows never pass through Python before they are stored. On PostgreSQL this is one statement, so the source
+    may read a data-modifying CTE (`UPDATE … RETURNING`): the change and its notifications are written
+    together. SQLite (no data-modifying CTE) takes the store and the other channels in two statements.
+
+    Returns how many rows the source gave (inactive recipients' rows included: they are told nothing)."""
+    now = datetime.now(UTC)
+    type = str(type)
+    chosen = _chosen(type, source.subquery("source")).cte("chosen")
+    stored = (
+        insert(Notification)
+        .from_select(
+            ["recipient_id", "type", "target_type", "target_id", "message", "data", "is_read", "created_at"],
+            select(
+                chosen.c.recipient_id,
+                literal(type),
+                chosen.c.target_type,
+                chosen.c.target_id,
+                func.substr(chosen.c.message, 1, 500),
+                literal({}, type_=Notification.__table__.c.data.type),
+                false(),
+                literal(now, type_=Notification.__table__.c.created_at.type),
+            ).where(chosen.c.in_app),
+        )
+        .returning(
+            Notification.id,
+            Notification.recipient_id,
+            Notification.target_type,
+            Notification.target_id,
+            Notification.message,
+        )
+    )
+    if is_postgresql():
+        stored = stored.cte("stored")
+        rows = db.session.execute(
+            select(chosen, stored.c.id).outerjoin(
+                stored,
+                and_(stored.c.recipient_id == chosen.c.recipient_id, stored.c.target_id == chosen.c.target_id),
+            )
+        ).all()
+        notices = [(r.id, r.recipient_id, r.target_type, r.target_id, r.message) for r in rows if r.id is not None]
+    else:
+        notices = db.session.execute(stored).all()
+        rows = db.session.execute(select(chosen)).all()
+    created_at = now.isoformat()
+    payloads = [
+        {
+            "id": id,
+            "recipient_id": recipient_id,
+            "type": type,
+            "actor_id": None,
+            "target_type": target_type,
+            "target_id": target_id,
+            "message": message[:500],
+            "data": {},
+            "is_read": False,
+            "created_at": created_at,
+        }
+        for id, recipient_id, target_type, target_id, message in notices
+    ]
+    on_commit(lambda: _push(payloads))
+    for row in rows:
+        if not (row.by_email or row.by_telegram) or _quiet(row.timezone, row.quiet_start, row.quiet_end, now):
+            continue
+        if row.by_email:
+            mail.send_after_commit(mail.Email(row.email, f"Stride: {row.message[:60]}", row.message + "\n"))
+        if row.by_telegram and row.telegram_chat_id:
+            telegram.send_after_commit(row.telegram_chat_id, row.message)
+    return len(rows)
+
+
+def _chosen(type: NotificationType, source) -> Select:
+    """The source's rows, with whether each recipient wants this type in-app, by email and by Telegram (their
+    choice, else the default; never, if they are not active) and what the quiet hours need."""
+    prefs = NotificationPreferences
+
+    def wants(channel: Channel):
+        choice = prefs.channels[(str(type), str(channel))].as_boolean()
+        return User.id.is_not(None) & func.coalesce(choice, DEFAULT_CHANNELS[str(type)][str(channel)])
+
+    return (
+        select(
+            source.c.recipient_id,
+            source.c.message,
+            source.c.target_type,
+            source.c.target_id,
+            wants(Channel.IN_APP).label("in_app"),
+            wants(Channel.EMAIL).label("by_email"),
+            wants(Channel.TELEGRAM).label("by_telegram"),
+            User.email,
+            User.telegram_chat_id,
+            User.timezone,
+            prefs.quiet_hours_start.label("quiet_start"),
+            prefs.quiet_hours_end.label("quiet_end"),
+        )
+        .outerjoin(User, and_(User.id == source.c.recipient_id, User.is_active))
+        .outerjoin(prefs, prefs.user_id == source.c.recipient_id)
+    )
+
+
 def _row(draft: Draft, type: NotificationType, now: datetime) -> dict:
     return {
         "recipient_id": draft.recipient_id,
@@ -183,12 +285,15 @@ class _Recipient:
         return bool(self.choices.get(str(type), {}).get(str(channel), DEFAULT_CHANNELS[str(type)][str(channel)]))
 
     def quiet(self, now: datetime) -> bool:
-        """Within the person's quiet hours, in their own time zone (a range may wrap past midnight)."""
-        if self.quiet_start is None or self.quiet_end is None:
-            return False
-        local = local_now(self.user.timezone, now).time()
-        start, end = self.quiet_start, self.quiet_end
-        return start <= local < end if start <= end else local >= start or local < end
+        return _quiet(self.user.timezone, self.quiet_start, self.quiet_end, now)
+
+
+def _quiet(timezone: str, start: time | None, end: time | None, now: datetime) -> bool:
+    """Within a person's quiet hours, in their own time zone (a range may wrap past midnight)."""
+    if start is None or end is None:
+        return False
+    local = local_now(timezone, now).time()
+    return start <= local < end if start <= end else local >= start or local < end
 
 
 def _recipients_with_choices(user_ids: list[int]) -> dict[int, "_Recipient"]:

@@ -26,7 +26,7 @@ def count_inserts(engine):
     statements = []
 
     def listener(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("INSERT INTO NOTIFICATIONS"):
+        if "INSERT INTO NOTIFICATIONS" in statement.upper():  # also inside a WITH
             statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", listener)
@@ -195,3 +195,68 @@ def test_preferences_rows_are_per_person(app, client, auth_headers, user):
 
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(NotificationPreferences)) == 1
+
+
+def test_a_fanout_given_as_sql_follows_each_persons_channels_in_one_insert(
+    app, make_user, mailed, emitted, monkeypatch
+):
+    telegrams = []
+    monkeypatch.setattr(
+        notifications.telegram, "send_after_commit", lambda chat, text: on_commit(lambda: telegrams.append(chat))
+    )
+    now_utc = datetime.now(UTC).time()
+    around_now = (time((now_utc.hour - 1) % 24), time((now_utc.hour + 1) % 24))
+    people = {
+        "default": (make_user(), None, None),
+        "inbox off": (make_user(), {"goal_expired": {"in_app": False}}, None),
+        "by email": (make_user(email="e@example.com"), {"goal_expired": {"email": True}}, None),
+        "by email, quiet now": (make_user(timezone="UTC"), {"goal_expired": {"email": True}}, around_now),
+        "by telegram": (make_user(telegram_chat_id="4242"), {"goal_expired": {"telegram": True}}, None),
+        "deactivated": (make_user(deactivated_at=utcnow()), {"goal_expired": {"email": True}}, None),
+    }
+    ids = {name: user_id for name, (user_id, _, _) in people.items()}
+    with app.app_context():
+        for user_id, channels, quiet in people.values():
+            if channels:
+                start, end = quiet or (None, None)
+                db.session.add(
+                    NotificationPreferences(
+                        user_id=user_id, channels=channels, quiet_hours_start=start, quiet_hours_end=end
+                    )
+                )
+        db.session.commit()
+        source = db.select(
+            User.id.label("recipient_id"),
+            (db.literal("Hello #") + db.cast(User.id, db.String)).label("message"),
+            db.literal("goal").label("target_type"),
+            (User.id + 1000).label("target_id"),
+        ).where(User.id.in_(ids.values()))
+        inserts, stop = count_inserts(db.engine)
+        try:
+            told = notifications.notify_from(NotificationType.GOAL_EXPIRED, source)
+        finally:
+            stop()
+        db.session.commit()
+        stored = {
+            n.recipient_id: (n.type, n.message, n.target_type, n.target_id, n.is_read)
+            for n in db.session.scalars(db.select(Notification))
+        }
+
+    assert told == len(people)  # every source row counts, whoever is told
+    assert len(inserts) == 1
+    shown = {"default", "by email", "by email, quiet now", "by telegram"}
+    assert set(stored) == {ids[name] for name in shown}
+    assert stored[ids["by telegram"]] == (
+        "goal_expired",
+        f"Hello #{ids['by telegram']}",
+        "goal",
+        ids["by telegram"] + 1000,
+        False,
+    )
+    assert [email.to for email in mailed] == ["e@example.com"]
+    assert telegrams == ["4242"]
+    live = {user_id: payload for user_id, name, payload in emitted if name == "notification"}
+    assert set(live) == set(stored)
+    with app.app_context():
+        first = db.session.get(Notification, live[ids["default"]]["id"])
+        assert (first.recipient_id, first.message) == (ids["default"], live[ids["default"]]["message"])
