@@ -44,7 +44,10 @@ class Config:
     # Empty means embedded: a SQLite file under instance/ and an in-process Redis stand-in.
     DATABASE_URL = env("DATABASE_URL")
     REDIS_URL = env("REDIS_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping per checkout (a round trip per request): a connection idle for DATABASE_PING_AFTER_IDLE seconds
+    # is checked before use (app/lib/sql.py), and connections are replaced after an hour in any case.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 3600}
+    DATABASE_PING_AFTER_IDLE = env_int("DATABASE_PING_AFTER_IDLE", 10)
     DATABASE_JIT_OFF = env_bool("DATABASE_JIT_OFF", True)  # PostgreSQL only: see `derive`
 
     HOST = env("HOST", "127.0.0.1")
@@ -113,7 +116,8 @@ class Config:
     RATELIMIT_HEADER_LIMIT = "RateLimit-Limit"
     RATELIMIT_HEADER_REMAINING = "RateLimit-Remaining"
     RATELIMIT_HEADER_RESET = "RateLimit-Reset"
-    RATELIMIT_STRATEGY = "moving-window"
+    # One small Lua script per hit and one read for the RateLimit-* headers; moving-window costs ~25 Redis commands.
+    RATELIMIT_STRATEGY = env("RATELIMIT_STRATEGY", "sliding-window-counter")
 
     # Email
     MAIL_BACKEND = env("MAIL_BACKEND")  # smtp | console | file; default: smtp when MAIL_SERVER is set

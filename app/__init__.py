@@ -52,6 +52,7 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401 - every model, for Alembic and relationships
     from app.extensions import api, cors, db, jwt, limiter, migrate, redis_store, socketio
+    from app.lib.sql import ping_after_idle
     from app.security import socket_origin_allowed
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -59,6 +60,9 @@ def register_extensions(app: Flask) -> None:
 
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]) or ".", exist_ok=True)
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            ping_after_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=_migrations_dir())
     redis_store.init_app(app)
     _configure_limiter_storage(app)

@@ -1,9 +1,11 @@
 """SQL that reads the same on PostgreSQL and SQLite: what differs between the two is decided here, once."""
 
+import time
 from collections.abc import Sequence
 
-from sqlalchemy import Date, String
+from sqlalchemy import Date, Engine, String, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.functions import FunctionElement
@@ -14,6 +16,29 @@ from app.extensions import db
 def is_postgresql() -> bool:
     """Whether the session's database is PostgreSQL (else SQLite, the embedded one)."""
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+def ping_after_idle(engine: Engine, seconds: float) -> None:
+    """Check a pooled connection with `SELECT 1` only when it comes back from more than `seconds` idle, and
+    replace it if the server dropped it (a restart, an idle timeout). A busy pool skips the round trip that
+    `pool_pre_ping` adds to every request; a connection that dies while busy fails its request with a 503
+    and the pool starts afresh (SQLAlchemy drops every older connection on a disconnect)."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < seconds:
+            return  # new, or used a moment ago
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        except Exception as error:  # noqa: BLE001 - any failure: let the pool connect afresh
+            raise DisconnectionError(f"pooled connection is gone: {error}") from error
 
 
 def insert_ignore(target, *, conflict_on: Sequence[str]) -> Insert:

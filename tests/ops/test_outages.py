@@ -10,7 +10,7 @@ from sqlalchemy import event
 from app.errors import outages
 from app.extensions import db, limiter
 from app.transactions import AfterCommitSession
-from tests.conftest import bearer, login
+from tests.conftest import REAL_DATABASE_URL, bearer, login
 
 
 @pytest.fixture(autouse=True)
@@ -98,9 +98,55 @@ def test_redis_failing_in_the_limiters_after_request_headers_is_a_503_not_a_500(
     def dropped(*_args, **_kwargs):
         raise RedisConnectionError("Connection closed by server.")
 
-    monkeypatch.setattr(limiter.storage, "get_moving_window", dropped)
+    monkeypatch.setattr(limiter.storage, "get_sliding_window", dropped)  # what the headers read
     caplog.set_level(logging.INFO)
     response = client.post("/api/v1/register/", json={"username": "a" * 3, "email": "bad", "password": "x"})
 
     assert_unavailable(response, "redis")
     assert not any(r.exc_info for r in caplog.records), "an outage is one line, not a traceback"
+
+
+def _kill_pooled_connection(app) -> int:
+    """End the server side of the app's one pooled connection (as a restart or an idle timeout would)."""
+    import psycopg
+    from sqlalchemy import text
+
+    with app.app_context():
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.commit()  # back to the pool
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    return pid
+
+
+def _backend_pid(app) -> int:
+    from sqlalchemy import text
+
+    with app.app_context():
+        return db.session.scalar(text("SELECT pg_backend_pid()"))
+
+
+needs_postgresql = pytest.mark.skipif(not REAL_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+
+
+@needs_postgresql
+def test_a_connection_dropped_while_idle_is_replaced_before_use_without_a_ping_per_request(app_factory, user):
+    app = app_factory(DATABASE_PING_AFTER_IDLE=0)  # every checkout counts as "after idle" here
+    client = app.test_client()
+    headers = bearer(login(client, "alice")["access_token"])
+    dead = _kill_pooled_connection(app)
+
+    assert client.get("/api/v1/exercises/", headers=headers).status_code == 200
+    assert _backend_pid(app) != dead
+
+
+@needs_postgresql
+def test_a_busy_pool_skips_the_ping_and_a_dropped_connection_costs_one_503(app_factory, user):
+    app = app_factory(DATABASE_PING_AFTER_IDLE=3600)
+    client = app.test_client()
+    headers = bearer(login(client, "alice")["access_token"])
+    _kill_pooled_connection(app)
+
+    assert_unavailable(client.get("/api/v1/exercises/", headers=headers), "database")
+    assert client.get("/api/v1/exercises/", headers=headers).status_code == 200  # the pool started afresh
