@@ -42,20 +42,38 @@ class IdConverter(IntegerConverter):
 
 
 class SQLPage(Page):
-    """flask-smorest pagination over a `select()`: one COUNT and one page query."""
+    """flask-smorest pagination over a `select()`: the page and its total in one statement (`count(*) OVER ()`
+    on the page's rows); an empty page (past the end, or nothing at all) asks a COUNT instead. A DISTINCT select
+    counts apart, since a window counts the rows before DISTINCT removes any."""
 
     collection: Select
 
-    @property
-    def item_count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(self.collection.order_by(None).subquery()))
+    def __init__(self, collection: Select, page_params) -> None:
+        self.collection = collection
+        self.page_params = page_params
+        self._items, page_params.item_count = self._page_and_total()
 
     @property
     def items(self) -> list:
-        first = self.page_params.first_item
+        return self._items
+
+    @property
+    def item_count(self) -> int:
+        return self.page_params.item_count
+
+    def _page_and_total(self) -> tuple[list, int]:
+        first, size = self.page_params.first_item, self.page_params.page_size
         if first > MAX_ID:
-            return []
-        return list(db.session.scalars(self.collection.offset(first).limit(self.page_params.page_size)))
+            return [], self._count()
+        if self.collection._distinct:
+            return list(db.session.scalars(self.collection.offset(first).limit(size))), self._count()
+        rows = db.session.execute(self.collection.add_columns(func.count().over()).offset(first).limit(size)).all()
+        if not rows:
+            return [], self._count()
+        return [row[0] for row in rows], rows[0][-1]
+
+    def _count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(self.collection.order_by(None).subquery()))
 
 
 def validate_timezone(value: str) -> None:

@@ -122,6 +122,19 @@ def test_the_catalog_is_paginated(client, auth_headers, exercises):
     assert json.loads(response.headers["X-Pagination"])["total"] == 5
 
 
+@pytest.mark.parametrize(("page", "shown"), [(1, 2), (3, 1), (4, 0)])
+def test_a_page_brings_its_total_in_the_same_statement_and_a_page_past_the_end_counts(
+    client, auth_headers, exercises, count_queries, page, shown
+):
+    with count_queries() as counter:
+        response = client.get(f"{URL}?page_size=2&page={page}", headers=auth_headers)
+
+    assert len(response.json) == shown
+    assert json.loads(response.headers["X-Pagination"])["total"] == 5
+    reads = [s for s in counter.statements if "FROM exercises" in s]
+    assert len(reads) == (1 if shown else 2), reads  # past the end: the empty page, then a COUNT
+
+
 def test_an_unused_exercise_can_be_deleted(client, trainer, exercises):
     url = f"{URL}{exercises['Plank']}/"
 
