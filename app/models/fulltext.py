@@ -2,7 +2,7 @@
 
 PostgreSQL: `posts.search_vector` and `users.search_vector` are generated `tsvector` columns (the database
 recomputes them on every write) with GIN indexes, and `pg_trgm` GIN indexes on user names for typo-tolerant
-matching (and on group names and descriptions, migration 0014).
+matching (and on group names and descriptions, migration 0014; on exercise titles and descriptions, 0019).
 SQLite (embedded mode): FTS5 tables `posts_fts` and `users_fts` over the same rows, kept by triggers.
 Migration 0011 creates them; `include_object` tells Alembic's comparison (autogenerate, the drift test) that
 they are meant to be there.
@@ -20,6 +20,8 @@ SEARCH_INDEXES = frozenset(
         "ix_users_full_name_trgm",
         "ix_groups_name_trgm",
         "ix_groups_description_trgm",
+        "ix_exercises_title_key_trgm",
+        "ix_exercises_description_trgm",
     }
 )
 SEARCH_TABLE_PREFIXES = ("posts_fts", "users_fts")  # FTS5 tables and their shadow tables (posts_fts_data, ...)

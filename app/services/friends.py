@@ -18,7 +18,7 @@ from app.lib.sql import insert_ignore
 from app.models import Block, FriendRequest, Friendship, NotificationType, User
 from app.services import notifications, timelines, visibility
 from app.services.notifications import Target
-from app.services.users import CARD_FIELDS, get_user_for, where_name_matches
+from app.services.users import CARD_FIELDS, by_username, get_user_for, where_name_matches
 
 
 class RequestStatus(StrEnum):
@@ -188,7 +188,7 @@ def list_friends(viewer: User, user_id: int | None = None, q: str | None = None)
         if not visibility.can_see(viewer, owner, owner.privacy):
             raise NotFound("No such user.")
         query = query.where(visibility.listed_to(viewer))
-    return where_name_matches(query, q).order_by(User.username)
+    return where_name_matches(query, q).order_by(by_username(q))
 
 
 def unfriend(user: User, friend_id: int) -> None:

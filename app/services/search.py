@@ -32,6 +32,7 @@ from app.extensions import db
 from app.lib.sql import is_postgresql
 from app.models import Group, Post, User
 from app.services import groups, posts, visibility
+from app.services.users import FULL_NAME
 
 # Posts: the newest this many matches are ranked (and paged: the list ends there).
 RANKED_POSTS = 1000
@@ -43,11 +44,9 @@ WORD = re.compile(r"[^\W_]+")  # what both databases' tokenizers keep: letters a
 SIMILARITY = 0.2
 WORD_SIMILARITY = 0.3
 
-# Migration 0011's generated columns and the expression its trigram index is built on (the same text, so the
-# planner can use the index).
+# Migration 0011's generated columns (its trigram index's expression is users.FULL_NAME).
 POSTS_VECTOR = literal_column("posts.search_vector")
 USERS_VECTOR = literal_column("users.search_vector")
-FULL_NAME = literal_column("lower(coalesce(users.first_name, '') || ' ' || coalesce(users.last_name, ''))")
 POSTS_FTS = table("posts_fts", column("rowid"))
 USERS_FTS = table("users_fts", column("rowid"))
 
