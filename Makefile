@@ -61,6 +61,7 @@ bench: $(VENV)/.installed-dev  ## Benchmarks on PostgreSQL (bench/README.md); e.
 	$(BIN)/python -m bench.search $(BENCH_ARGS_SEARCH)
 	$(BIN)/python -m bench.chat $(BENCH_ARGS_CHAT)
 	$(BIN)/python -m bench.leaderboard $(BENCH_ARGS_LEADERBOARD)
+	$(BIN)/python -m bench.hotpath $(BENCH_ARGS_HOTPATH)  # needs wrk (apt-get install wrk)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules
