@@ -1,5 +1,6 @@
-"""SQLPage: a page and its total from one statement, and totals that stay right for DISTINCT lists."""
+"""SQLPage: totals without a COUNT where the page tells them, and right for DISTINCT lists."""
 
+import pytest
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
@@ -18,11 +19,19 @@ def test_a_distinct_list_counts_its_rows_after_distinct(app, make_user):
         assert (page.items, page.item_count) == (["Asia/Tokyo"], 2)
 
 
-def test_a_list_counts_all_its_rows_not_the_pages(app, make_user):
+@pytest.mark.parametrize(("number", "shown"), [(1, [0, 1]), (2, [2, 3]), (3, [4]), (4, []), (9, [])])
+def test_every_page_tells_the_whole_lists_total(app, make_user, number, shown):
     ids = [make_user() for _ in range(5)]
 
     with app.app_context():
-        params = PaginationParameters(page=2, page_size=2)
+        params = PaginationParameters(page=number, page_size=2)
         page = SQLPage(select(User.id).where(User.id.in_(ids)).order_by(User.id), params)
 
-        assert (page.items, page.item_count) == (ids[2:4], 5)
+        assert (page.items, page.item_count) == ([ids[i] for i in shown], 5)
+
+
+def test_an_empty_list_is_one_statement(app, count_queries):
+    with app.app_context(), count_queries() as counter:
+        page = SQLPage(select(User.id).where(User.id < 0), PaginationParameters(page=1, page_size=10))
+
+        assert (page.items, page.item_count, counter.count) == ([], 0, 1)

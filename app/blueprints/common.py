@@ -42,9 +42,10 @@ class IdConverter(IntegerConverter):
 
 
 class SQLPage(Page):
-    """flask-smorest pagination over a `select()`: the page and its total in one statement (`count(*) OVER ()`
-    on the page's rows); an empty page (past the end, or nothing at all) asks a COUNT instead. A DISTINCT select
-    counts apart, since a window counts the rows before DISTINCT removes any."""
+    """flask-smorest pagination over a `select()`: the page, and a COUNT only when the page cannot tell the total.
+    A page holding fewer rows than asked for is the last one, so the total is the rows before it plus its own:
+    most people's lists fit one page and cost one statement. A full page, or one past the end, asks a COUNT (a
+    window `count(*) OVER ()` would save that statement, but it reads every row of the list on every page)."""
 
     collection: Select
 
@@ -65,12 +66,10 @@ class SQLPage(Page):
         first, size = self.page_params.first_item, self.page_params.page_size
         if first > MAX_ID:
             return [], self._count()
-        if self.collection._distinct:
-            return list(db.session.scalars(self.collection.offset(first).limit(size))), self._count()
-        rows = db.session.execute(self.collection.add_columns(func.count().over()).offset(first).limit(size)).all()
-        if not rows:
-            return [], self._count()
-        return [row[0] for row in rows], rows[0][-1]
+        items = list(db.session.scalars(self.collection.offset(first).limit(size)))
+        if 0 < len(items) < size or (first == 0 and not items):
+            return items, first + len(items)
+        return items, self._count()
 
     def _count(self) -> int:
         return db.session.scalar(select(func.count()).select_from(self.collection.order_by(None).subquery()))

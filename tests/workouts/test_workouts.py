@@ -379,7 +379,9 @@ def test_the_list_costs_the_same_queries_for_1_or_100_workouts(client, auth_head
 
     assert first.status_code == response.status_code == 200
     assert len(response.json) == 100 and all(len(w["exercises"]) == 3 for w in response.json)
-    assert one.count == hundred.count <= 5, hundred.statements
+    # A full page also counts the list (a page with room to spare tells its total): the rest stays the same.
+    reads = [[s for s in counter.statements if "count(*)" not in s] for counter in (one, hundred)]
+    assert len(reads[0]) == len(reads[1]) <= 4, hundred.statements
 
 
 def test_a_trainers_view_of_a_clients_list_costs_the_same_queries_too(
