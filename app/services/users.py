@@ -99,7 +99,7 @@ FULL_NAME = literal_column("lower(coalesce(users.first_name, '') || ' ' || coale
 def by_username(q: str | None) -> ColumnElement:
     """The order of a people list. With words to match it is an expression no index provides, so the planner
     finds the matches through the trigram indexes and sorts them: walking the username index in order instead
-    reads every row when few match (the page's `count(*) OVER ()` needs them all anyway)."""
+    reads every row when few match (and the page's COUNT finds the matches through those indexes anyway)."""
     return func.lower(User.username) if (q or "").split() else User.username
 
 
