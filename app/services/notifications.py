@@ -103,12 +103,13 @@ def notify_each(
         recipient = recipients.get(draft.recipient_id)
         if recipient is None or recipient.quiet(now):
             continue
-        if Channel.EMAIL in channels and recipient.wants(type, Channel.EMAIL):
-            subject = f"Stride: {draft.message[:60]}"
-            mail.send_after_commit(mail.Email(recipient.user.email, subject, draft.message + "\n"))
-        chat_id = recipient.user.telegram_chat_id
-        if chat_id and Channel.TELEGRAM in channels and recipient.wants(type, Channel.TELEGRAM):
-            telegram.send_after_commit(chat_id, draft.message)
+        by_email = Channel.EMAIL in channels and recipient.wants(type, Channel.EMAIL)
+        by_telegram = Channel.TELEGRAM in channels and recipient.wants(type, Channel.TELEGRAM)
+        _send_outside_the_app(
+            draft.message,
+            email=recipient.user.email if by_email else None,
+            chat_id=recipient.user.telegram_chat_id if by_telegram else None,
+        )
     return payloads
 
 
@@ -216,11 +217,20 @@ def notify_from(type: NotificationType, source: Select) -> int:
     for row in rows:
         if not (row.by_email or row.by_telegram) or _quiet(row.timezone, row.quiet_start, row.quiet_end, now):
             continue
-        if row.by_email:
-            mail.send_after_commit(mail.Email(row.email, f"Stride: {row.message[:60]}", row.message + "\n"))
-        if row.by_telegram and row.telegram_chat_id:
-            telegram.send_after_commit(row.telegram_chat_id, row.message)
+        _send_outside_the_app(
+            row.message,
+            email=row.email if row.by_email else None,
+            chat_id=row.telegram_chat_id if row.by_telegram else None,
+        )
     return len(rows)
+
+
+def _send_outside_the_app(message: str, *, email: str | None, chat_id: str | None) -> None:
+    """Email and Telegram, after the commit, to whichever of the two is given."""
+    if email:
+        mail.send_after_commit(mail.Email(email, f"Stride: {message[:60]}", message + "\n"))
+    if chat_id:
+        telegram.send_after_commit(chat_id, message)
 
 
 def _chosen(type: NotificationType, source) -> Select:
