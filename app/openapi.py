@@ -151,6 +151,12 @@ class StrideApi(Api):
         spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), TruthPlugin(app, self.limiter)]
         super().init_app(app, spec_kwargs=spec_kwargs)
 
+    def _register_pagination_header(self):
+        """`X-Pagination` as Stride's page lists fill it (`total_is_exact`)."""
+        from app.blueprints.common import PAGINATION_HEADER  # the blueprints' module needs the extensions, too
+
+        self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
+
     def handle_http_exception(self, error):
         """flask-smorest's documented hook for every HTTPException: Stride's shape, werkzeug's headers kept."""
         from app.errors import http_error_response  # app.errors needs the extensions, which need this module

@@ -1,9 +1,10 @@
-"""What every blueprint shares: the request schema base, bounded ids and dates, date ranges, and the two kinds
-of lists: page lists (`SQLPage`: `?page=&page_size=`, totals in `X-Pagination`) and keyset timelines
+"""What every blueprint shares: the Blueprint class, the request schema base, bounded ids and dates, date ranges, and
+the two kinds of lists: page lists (`SQLPage`: `?page=&page_size=`, totals in `X-Pagination`) and keyset timelines
 (`Keyset`: `?cursor=&limit=` → `{items, next_cursor}` with an opaque, signed cursor), and ranked lists paged
 the same way (`Ranked`: the cursor carries an offset)."""
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,10 +13,12 @@ from functools import cache
 from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
+import flask_smorest
 import marshmallow as ma
 import phonenumbers
 from flask import current_app
-from flask_smorest import Page
+from flask_smorest import Page, abort
+from flask_smorest.pagination import PaginationMetadataSchema
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import Select, TypeDecorator, func, select, tuple_
 from werkzeug.routing import IntegerConverter
@@ -41,18 +44,27 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+# Page lists stay cheap however long they grow: a total is counted exactly up to TOTAL_COUNTED_UP_TO items and
+# said to be "more than" beyond that, and pages reach the first PAGES_REACH items (a deeper OFFSET reads every row
+# before it); a longer list is narrowed with its filters.
+TOTAL_COUNTED_UP_TO = 1_000
+PAGES_REACH = 10_000
+_BEYOND_REACH = f"Pages reach the first {PAGES_REACH:,} items of a list; narrow it with its filters."
+
+
 class SQLPage(Page):
-    """flask-smorest pagination over a `select()`: the page, and a COUNT only when the page cannot tell the total.
-    A page holding fewer rows than asked for is the last one, so the total is the rows before it plus its own:
-    most people's lists fit one page and cost one statement. A full page, or one past the end, asks a COUNT (a
-    window `count(*) OVER ()` would save that statement, but it reads every row of the list on every page)."""
+    """flask-smorest pagination over a `select()`: the page (one row more, to know whether another follows), and a
+    COUNT only when the page cannot tell the total. A page with no row after it is the last one, so the total is
+    the rows before it plus its own: most people's lists fit one page and cost one statement. Otherwise a COUNT
+    over at most TOTAL_COUNTED_UP_TO + 1 rows tells the total, or that there are more than that (a window
+    `count(*) OVER ()` would save the statement, but it reads every row of the list on every page)."""
 
     collection: Select
 
     def __init__(self, collection: Select, page_params) -> None:
         self.collection = collection
         self.page_params = page_params
-        self._items, page_params.item_count = self._page_and_total()
+        self._items, page_params.item_count, page_params.total_is_exact, page_params.has_next = self._page()
 
     @property
     def items(self) -> list:
@@ -62,17 +74,68 @@ class SQLPage(Page):
     def item_count(self) -> int:
         return self.page_params.item_count
 
-    def _page_and_total(self) -> tuple[list, int]:
+    def _page(self) -> tuple[list, int, bool, bool]:
         first, size = self.page_params.first_item, self.page_params.page_size
-        if first > MAX_ID:
-            return [], self._count()
-        items = list(db.session.scalars(self.collection.offset(first).limit(size)))
-        if 0 < len(items) < size or (first == 0 and not items):
-            return items, first + len(items)
-        return items, self._count()
+        if first >= PAGES_REACH:
+            abort(422, message=_BEYOND_REACH, errors={"query": {"page": [_BEYOND_REACH]}})
+        rows = list(db.session.scalars(self.collection.offset(first).limit(size + 1)))
+        items, has_next = rows[:size], len(rows) > size
+        if not has_next and (items or first == 0):
+            return items, first + len(items), True, False
+        counted = self._count()
+        if counted <= TOTAL_COUNTED_UP_TO:
+            return items, counted, True, has_next
+        return items, max(TOTAL_COUNTED_UP_TO, first + len(items)), False, has_next
 
     def _count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(self.collection.order_by(None).subquery()))
+        """The list's length, counting no further than one past TOTAL_COUNTED_UP_TO."""
+        counted = self.collection.order_by(None).limit(TOTAL_COUNTED_UP_TO + 1).subquery()
+        return db.session.scalar(select(func.count()).select_from(counted))
+
+
+class PageMetadataSchema(PaginationMetadataSchema):
+    """`X-Pagination`: flask-smorest's page metadata, and whether `total` is exact."""
+
+    total = ma.fields.Int(
+        metadata={
+            "description": f"The number of items when `total_is_exact`; otherwise the list holds more than this "
+            f"(counting stops past {TOTAL_COUNTED_UP_TO:,}). Pages reach the first {PAGES_REACH:,} items; a page "
+            "past them is a 422."
+        }
+    )
+    total_is_exact = ma.fields.Bool(
+        metadata={"description": "False when the list is longer than counted: no `total_pages` nor `last_page` then."}
+    )
+
+
+PAGINATION_HEADER = {"description": "Page metadata (JSON).", "schema": PageMetadataSchema}
+
+
+def page_metadata(params) -> dict:
+    """`X-Pagination` of a page `SQLPage` answered: flask-smorest's metadata, told only what is known when the
+    total is not exact, and `next_page` only while it is within reach."""
+    page, size, total = params.page, params.page_size, params.item_count
+    if params.total_is_exact:
+        metadata = Blueprint._make_pagination_metadata(page, size, total)
+    else:
+        metadata = {"total": total, "first_page": 1, "page": page}
+        if page > 1:
+            metadata["previous_page"] = page - 1
+        if params.has_next:
+            metadata["next_page"] = page + 1
+    if "next_page" in metadata and page * size >= PAGES_REACH:
+        del metadata["next_page"]
+    metadata["total_is_exact"] = params.total_is_exact
+    return PageMetadataSchema().dump(metadata)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Every domain's blueprint: flask-smorest's, with `X-Pagination` as `SQLPage` counts it."""
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        headers = {} if headers is None else headers
+        headers[self.PAGINATION_HEADER_NAME] = json.dumps(page_metadata(page_params))
+        return result, headers
 
 
 def validate_timezone(value: str) -> None:

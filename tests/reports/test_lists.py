@@ -51,6 +51,7 @@ def test_reports_are_paginated_with_x_pagination(client, headers_of, cast):
         "last_page": 3,
         "page": 1,
         "next_page": 2,
+        "total_is_exact": True,
     }
 
 

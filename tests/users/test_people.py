@@ -54,11 +54,11 @@ def test_pagination_bounds_are_enforced(client, auth_headers, query):
     assert client.get(f"/api/v1/users/?{query}", headers=auth_headers).status_code == 422
 
 
-def test_a_huge_page_number_is_an_empty_page_not_an_error(client, auth_headers):
+def test_a_huge_page_number_is_a_422_naming_page_not_a_500(client, auth_headers):
     response = client.get(f"/api/v1/users/?page={10**30}", headers=auth_headers)
 
-    assert response.status_code == 200
-    assert response.json == []
+    assert response.status_code == 422
+    assert list(response.json["errors"]["query"]) == ["page"]
 
 
 def test_like_wildcards_in_queries_are_literal(client, auth_headers, people):

@@ -336,10 +336,12 @@ def test_list_arguments_are_validated(client, auth_headers, query):
     assert "query" in response.json["errors"]
 
 
-def test_a_page_far_past_the_end_is_empty_not_an_error(client, auth_headers):
-    response = client.get(f"{URL}?page=99999999999", headers=auth_headers)
+def test_a_page_past_the_end_is_empty_and_one_past_reach_a_422(client, auth_headers):
+    past_the_end = client.get(f"{URL}?page=3", headers=auth_headers)
+    beyond_reach = client.get(f"{URL}?page=99999999999", headers=auth_headers)
 
-    assert response.status_code == 200 and response.json == []
+    assert past_the_end.status_code == 200 and past_the_end.json == []
+    assert beyond_reach.status_code == 422 and list(beyond_reach.json["errors"]["query"]) == ["page"]
 
 
 def test_huge_ids_in_paths_are_404_not_500(client, auth_headers):

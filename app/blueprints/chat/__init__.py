@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("chat", __name__, description="1:1 conversations: their messages, deletions and read receipts.")
 

@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("coaching", __name__, description="Trainers and their clients: who may read whose training.")
 

@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint(
     "events", __name__, description="Events: RSVPs with capacity and a waitlist, reminders, calendar files."

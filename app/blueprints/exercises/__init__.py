@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint(
     "exercises", __name__, description="The shared exercise catalog, kept by trainers, and each person's own exercises."

@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("exports", __name__, description="A copy of everything you stored, as a zip of JSON and CSV files.")
 

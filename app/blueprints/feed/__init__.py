@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint(
     "feed", __name__, description="What a person sees when they open the app: their friends' posts, and a ranked mix."

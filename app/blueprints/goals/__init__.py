@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("goals", __name__, description="Fitness goals: targets with dates, and progress toward them.")
 

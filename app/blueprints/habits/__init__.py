@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("habits", __name__, description="Habits: what, where, when and how often; completions and streaks.")
 

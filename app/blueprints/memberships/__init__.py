@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint(
     "memberships", __name__, description="Membership tiers, each user's membership and client status, and its history."

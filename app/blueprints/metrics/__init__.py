@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("metrics", __name__, description="Body metrics: weight, body fat, waist and any named measurement.")
 

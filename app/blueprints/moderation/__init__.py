@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("moderation", __name__, description="Reports of content by users, and what moderators do about them.")
 

@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("notifications", __name__, description="The inbox, read state and notification preferences.")
 

@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("plans", __name__, description="Training plans: ordered workouts, built by you or by your trainer.")
 

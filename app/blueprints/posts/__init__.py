@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("posts", __name__, description="Posts, shares, reactions and comments, as each viewer may see them.")
 

@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint(
     "reports", __name__, description="Training reports (CSV, HTML or PDF with charts), rendered in the background."

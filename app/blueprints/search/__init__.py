@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("search", __name__, description="Find people, posts and groups, ranked, among what the caller may see.")
 

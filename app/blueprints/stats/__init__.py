@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("stats", __name__, description="Training stats and personal records, exact after every change.")
 

@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint("users", __name__, description="Profiles: one's own, and other people's as their privacy allows.")
 

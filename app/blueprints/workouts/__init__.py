@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from app.blueprints.common import Blueprint
 
 blp = Blueprint(
     "workouts", __name__, description="Workouts: a training session with its ordered exercises, as one document."
