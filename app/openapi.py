@@ -14,6 +14,8 @@ from flask import Flask
 from flask_limiter import ExemptionScope, Limiter
 from flask_smorest import Api
 
+from app.pages import PAGINATION_HEADER
+
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _METHODS = ("get", "put", "post", "patch", "delete")
 
@@ -153,8 +155,6 @@ class StrideApi(Api):
 
     def _register_pagination_header(self):
         """`X-Pagination` as Stride's page lists fill it (`total_is_exact`)."""
-        from app.blueprints.common import PAGINATION_HEADER  # the blueprints' module needs the extensions, too
-
         self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
 
     def handle_http_exception(self, error):

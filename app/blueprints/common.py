@@ -18,13 +18,13 @@ import marshmallow as ma
 import phonenumbers
 from flask import current_app
 from flask_smorest import Page, abort
-from flask_smorest.pagination import PaginationMetadataSchema
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import Select, TypeDecorator, func, select, tuple_
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
 from app.models.base import MAX_ID
+from app.pages import PAGES_REACH, TOTAL_COUNTED_UP_TO, PageMetadataSchema
 
 MAX_BIG_ID = 2**63 - 1  # BIGINT keys (notifications)
 
@@ -44,11 +44,6 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-# Page lists stay cheap however long they grow: a total is counted exactly up to TOTAL_COUNTED_UP_TO items and
-# said to be "more than" beyond that, and pages reach the first PAGES_REACH items (a deeper OFFSET reads every row
-# before it); a longer list is narrowed with its filters.
-TOTAL_COUNTED_UP_TO = 1_000
-PAGES_REACH = 10_000
 _BEYOND_REACH = f"Pages reach the first {PAGES_REACH:,} items of a list; narrow it with its filters."
 
 
@@ -91,24 +86,6 @@ class SQLPage(Page):
         """The list's length, counting no further than one past TOTAL_COUNTED_UP_TO."""
         counted = self.collection.order_by(None).limit(TOTAL_COUNTED_UP_TO + 1).subquery()
         return db.session.scalar(select(func.count()).select_from(counted))
-
-
-class PageMetadataSchema(PaginationMetadataSchema):
-    """`X-Pagination`: flask-smorest's page metadata, and whether `total` is exact."""
-
-    total = ma.fields.Int(
-        metadata={
-            "description": f"The number of items when `total_is_exact`; otherwise the list holds more than this "
-            f"(counting stops past {TOTAL_COUNTED_UP_TO:,}). Pages reach the first {PAGES_REACH:,} items; a page "
-            "past them is a 422."
-        }
-    )
-    total_is_exact = ma.fields.Bool(
-        metadata={"description": "False when the list is longer than counted: no `total_pages` nor `last_page` then."}
-    )
-
-
-PAGINATION_HEADER = {"description": "Page metadata (JSON).", "schema": PageMetadataSchema}
 
 
 def page_metadata(params) -> dict:
