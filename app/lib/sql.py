@@ -3,7 +3,7 @@
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import Date, Engine, String, event
+from sqlalchemy import ColumnElement, Date, Engine, Select, String, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
@@ -97,3 +97,18 @@ def _week_start(element, compiler, **kw):
 @compiles(week_start, "postgresql")
 def _week_start_pg(element, compiler, **kw):
     return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+# A search's matches are sorted whole up to this many; past it, its page walks the sort column's index instead.
+SORTED_UP_TO = 1_000
+
+
+def search_order(matches: Select, column: ColumnElement) -> ColumnElement:
+    """The order of a search's page, by a lower-cased `column` (an indexed column whose values are lower-cased,
+    so both orders are the same), chosen by counting the matches up to SORTED_UP_TO + 1 (through the trigram
+    indexes): a few are found through those indexes and sorted, by `lower(column)`, which no index provides; many
+    are met early in a walk of `column`'s index, so it is ordered by `column` itself. The planner's own estimate
+    of a LIKE is too rough to choose: a wrong guess walked a whole index (1.2 s at 300,000 people), and sorting
+    every match cost 190 ms when 150,000 of 1,000,000 people matched."""
+    counted = select(func.count()).select_from(matches.order_by(None).limit(SORTED_UP_TO + 1).subquery())
+    return column if db.session.scalar(counted) > SORTED_UP_TO else func.lower(column)

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
+from app.lib.sql import search_order
 from app.models import Exercise, Role, User, WorkoutExercise
 from app.models.exercises import title_key
 from app.services import coaching
@@ -46,10 +47,11 @@ def list_exercises(
         query = query.where(Exercise.equipment_required.is_(equipment_required))
     if complexity is not None:
         query = query.where(Exercise.complexity == complexity)
-    # In title order (a personal title may be a shared one's too). A search sorts by an expression no index
-    # provides, so the planner finds the matches through the trigram indexes instead of walking the title index.
-    title = func.lower(Exercise.title_key) if (q or "").split() else Exercise.title_key
-    return where_text_matches(query, q).order_by(title, Exercise.id)
+    # In title order (a personal title may be a shared one's too); a search in the order `search_order` finds
+    # cheapest for the number of matches.
+    query = where_text_matches(query, q)
+    title = search_order(query, Exercise.title_key) if (q or "").split() else Exercise.title_key
+    return query.order_by(title, Exercise.id)
 
 
 def where_text_matches(query: Select, q: str | None) -> Select:

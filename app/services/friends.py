@@ -188,7 +188,7 @@ def list_friends(viewer: User, user_id: int | None = None, q: str | None = None)
         if not visibility.can_see(viewer, owner, owner.privacy):
             raise NotFound("No such user.")
         query = query.where(visibility.listed_to(viewer))
-    return where_name_matches(query, q).order_by(by_username(q))
+    return by_username(where_name_matches(query, q), q)
 
 
 def unfriend(user: User, friend_id: int) -> None:

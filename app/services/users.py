@@ -8,6 +8,7 @@ from sqlalchemy.orm import DictBundle, aliased
 
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
+from app.lib.sql import search_order
 from app.models import AuditType, Badge, BodyMetric, Friendship, Role, TokenPurpose, User, UserTag
 from app.models.base import utcnow
 from app.services import audit, mfa, visibility
@@ -88,7 +89,7 @@ def search_users(viewer: User, q: str | None) -> Select:
     by the words of `q` (`where_name_matches`), in username order, as profile views: how much of each is shown,
     and the counts, are decided in the same query, never once per row."""
     query = _profiles(viewer).where(User.is_active, visibility.listed_to(viewer))
-    return where_name_matches(query, q).order_by(by_username(q))
+    return by_username(where_name_matches(query, q), q)
 
 
 # Migration 0011's trigram indexes are built on `username` and on this expression (the same text, so the
@@ -96,11 +97,9 @@ def search_users(viewer: User, q: str | None) -> Select:
 FULL_NAME = literal_column("lower(coalesce(users.first_name, '') || ' ' || coalesce(users.last_name, ''))")
 
 
-def by_username(q: str | None) -> ColumnElement:
-    """The order of a people list. With words to match it is an expression no index provides, so the planner
-    finds the matches through the trigram indexes and sorts them: walking the username index in order instead
-    reads every row when few match (and the page's COUNT finds the matches through those indexes anyway)."""
-    return func.lower(User.username) if (q or "").split() else User.username
+def by_username(people: Select, q: str | None) -> Select:
+    """A people list in username order; a search by the words of `q` in the order `search_order` finds cheapest."""
+    return people.order_by(search_order(people, User.username) if (q or "").split() else User.username)
 
 
 def where_name_matches(query: Select, q: str | None) -> Select:
