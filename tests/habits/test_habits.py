@@ -1,14 +1,14 @@
 """Habits through the HTTP API: the five rules (create and partial update), visibility, completions, streaks."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from app.extensions import db
 from app.models import HabitCompletion
 from tests.conftest import bearer, login
-from tests.factories import HabitCompletionFactory
+from tests.factories import HabitCompletionFactory, HabitFactory
 
 
 @pytest.fixture
@@ -250,3 +250,18 @@ def test_a_time_with_a_utc_offset_is_refused_naming_time(client, auth_headers, c
 
 def test_a_start_date_beyond_the_supported_years_is_refused(create):
     assert list(errors_of(create(start_date="9999-12-31"))) == ["start_date"]
+
+
+def test_public_habits_of_deleted_or_deactivated_owners_are_not_listed(app, client, auth_headers, make_user):
+    owners = {
+        "active": make_user(),
+        "deactivated": make_user(deactivated_at=datetime(2026, 1, 1, tzinfo=UTC)),
+        "deleted": make_user(deleted_at=datetime(2026, 1, 1, tzinfo=UTC)),
+    }
+    with app.app_context():
+        ids = {name: HabitFactory(user_id=owner, is_public=True, action=name).id for name, owner in owners.items()}
+
+    listed = client.get("/api/v1/habits/public/", headers=auth_headers)
+
+    assert [h["id"] for h in listed.json] == [ids["active"]]
+    assert json.loads(listed.headers["X-Pagination"])["total"] == 1
