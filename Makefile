@@ -54,14 +54,15 @@ scheduler: $(VENV)/.installed  ## Production: the periodic-job scheduler, exactl
 	$(FLASK) scheduler
 
 bench: $(VENV)/.installed-dev  ## Benchmarks on PostgreSQL (bench/README.md); e.g. BENCH_ARGS="--goals 100000 --due 10000"
-	$(BIN)/python -m bench.expire_goals $(BENCH_ARGS)
-	$(BIN)/python -m bench.remind_habits $(BENCH_ARGS_HABITS)
-	$(BIN)/python -m bench.list_workouts
-	$(BIN)/python -m bench.feed $(BENCH_ARGS_FEED)
-	$(BIN)/python -m bench.search $(BENCH_ARGS_SEARCH)
-	$(BIN)/python -m bench.chat $(BENCH_ARGS_CHAT)
-	$(BIN)/python -m bench.leaderboard $(BENCH_ARGS_LEADERBOARD)
-	$(BIN)/python -m bench.hotpath $(BENCH_ARGS_HOTPATH)  # needs wrk (apt-get install wrk)
+	@# Every benchmark runs, and the target fails at the end if any of them missed its targets.
+	@status=0; \
+	for run in "expire_goals $(BENCH_ARGS)" "remind_habits $(BENCH_ARGS_HABITS)" "list_workouts" \
+		"feed $(BENCH_ARGS_FEED)" "search $(BENCH_ARGS_SEARCH)" "chat $(BENCH_ARGS_CHAT)" \
+		"leaderboard $(BENCH_ARGS_LEADERBOARD)" "hotpath $(BENCH_ARGS_HOTPATH)" "growth $(BENCH_ARGS_GROWTH)"; do \
+		set -- $$run; name=$$1; shift; \
+		echo "== bench.$$name $$*"; \
+		$(BIN)/python -m bench.$$name "$$@" || { echo "bench.$$name missed its targets or failed"; status=1; }; \
+	done; exit $$status
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules
