@@ -51,6 +51,25 @@ def test_many_recipients_are_stored_in_one_statement_and_pushed_after_commit(app
     assert set(counts.values()) == {1}
 
 
+def test_a_person_told_several_things_at_once_gets_each_then_one_unread_count(app, make_user, emitted):
+    person, others = make_user(), [make_user() for _ in range(3)]
+    with app.app_context():
+        source = db.select(
+            db.literal(person).label("recipient_id"),
+            (db.literal("Goal #") + db.cast(User.id, db.String)).label("message"),
+            db.literal("goal").label("target_type"),
+            User.id.label("target_id"),
+        ).where(User.id.in_(others))
+        told = notifications.notify_from(NotificationType.GOAL_EXPIRED, source)
+        db.session.commit()
+
+    assert told == 3
+    names = [name for user_id, name, _ in emitted if user_id == person]
+    assert names == ["notification"] * 3 + ["unread_count"]
+    assert sorted(p["target_id"] for _, name, p in emitted if name == "notification") == sorted(others)
+    assert emitted[-1][2] == {"count": 3}
+
+
 def test_nothing_is_pushed_or_mailed_when_the_transaction_rolls_back(app, user, emitted, mailed):
     with app.app_context():
         notifications.notify([user], NotificationType.SYSTEM, "never happened")
