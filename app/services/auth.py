@@ -32,8 +32,7 @@ def register(data: dict, client: ClientInfo) -> tuple[User, TokenPair]:
     user = _add_user(data, Role.USER)
     session = _start_session(user, client)
     audit.record(AuditType.REGISTER, user_id=user.id, client=client)
-    db.session.commit()
-    return user, tokens.issue_pair(user, session, enrol_mfa=mfa.needs_enrolment(user))
+    return user, _commit_and_issue(user, session)
 
 
 def create_user(data: dict, role: Role) -> User:
@@ -122,8 +121,15 @@ def _complete_login(user: User, client: ClientInfo, **details) -> tuple[User, To
         )
     session = _start_session(user, client)
     audit.record(AuditType.LOGIN_SUCCEEDED, user_id=user.id, client=client, session_id=session.id, **details)
+    return user, _commit_and_issue(user, session)
+
+
+def _commit_and_issue(user: User, session: AuthSession) -> TokenPair:
+    """Commit the use case, then sign its token pair from what was known before the commit (the commit expires
+    the session, which would otherwise be read again only for its id)."""
+    user_id, session_id, enrol = user.id, session.id, mfa.needs_enrolment(user)
     db.session.commit()
-    return user, tokens.issue_pair(user, session, enrol_mfa=mfa.needs_enrolment(user))
+    return tokens.issue_pair(user_id, session_id, enrol_mfa=enrol)
 
 
 def _is_new_device(user: User, client: ClientInfo) -> bool:
@@ -193,8 +199,7 @@ def refresh(payload: dict, client: ClientInfo) -> tuple[User, TokenPair]:
     session.last_used_at = now
     session.expires_at = tokens.session_expiry(now)
     session.ip, session.user_agent = client.ip or session.ip, client.user_agent or session.user_agent
-    db.session.commit()
-    return user, tokens.issue_pair(user, session, enrol_mfa=mfa.needs_enrolment(user))
+    return user, _commit_and_issue(user, session)
 
 
 def _revoke(sessions: list[AuthSession], reason: str) -> None:

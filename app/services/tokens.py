@@ -33,11 +33,11 @@ class TokenPair:
 ENROL_MFA = "mfa_enrolment"  # a claim: the role needs a second factor and has none; see app.security
 
 
-def issue_pair(user: User, session: AuthSession, *, enrol_mfa: bool = False) -> TokenPair:
-    claims: dict = {"sid": session.id}
+def issue_pair(user_id: int, session_id: str, *, enrol_mfa: bool = False) -> TokenPair:
+    claims: dict = {"sid": session_id}
     if enrol_mfa:
         claims[ENROL_MFA] = True
-    identity = str(user.id)
+    identity = str(user_id)
     lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     return TokenPair(
         access_token=create_access_token(identity=identity, additional_claims=claims),

@@ -87,6 +87,21 @@ def test_successful_logins_do_not_count_against_the_account(app_factory, make_us
     assert statuses == [200, 200, 200, 200]
 
 
+def test_a_login_looks_its_account_up_once_for_the_limit(app_factory, make_user, monkeypatch):
+    from app.services import auth
+
+    client = app_factory(RATELIMIT_ENABLED=True).test_client()
+    make_user(username="counted")
+    looked_up = []
+    real = auth.login_limit_key
+    monkeypatch.setattr(auth, "login_limit_key", lambda name: looked_up.append(name) or real(name))
+
+    statuses = [attempt(client, "counted", password).status_code for password in (DEFAULT_PASSWORD, "wrong")]
+
+    assert statuses == [200, 401]
+    assert looked_up == ["counted"] * 2  # once a request, though each of the route's limits asks for the key
+
+
 def test_register_is_limited_per_ip(app_factory):
     client = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_REGISTER="2 per hour").test_client()
 

@@ -257,3 +257,12 @@ def test_the_new_device_check_reads_no_session_history_and_knows_devices_of_rece
     probes = [s for s in counter.statements if "auth_sessions" in s and s.lstrip().upper().startswith("SELECT")]
     by_history = [s for s in probes if "auth_sessions.id = " not in s]  # not one session read by its id
     assert len(by_history) == 1 and "EXISTS" in by_history[0].upper()
+
+
+def test_a_login_signs_its_tokens_without_reading_its_new_session_back(client, user, count_queries):
+    with count_queries() as counter:
+        tokens = login(client, "alice")
+
+    assert tokens["access_token"] and tokens["refresh_token"]
+    selects = [s for s in counter.statements if s.lstrip().upper().startswith("SELECT")]
+    assert [s for s in selects if "auth_sessions.id = " in s] == []

@@ -45,8 +45,11 @@ def _body_text(name: str) -> str:
 
 
 def login_account_key() -> str:
-    """Failed logins count per account, however it was named (username or email, any case or spacing)."""
-    return f"login:{auth.login_limit_key(_body_text('username'))}"
+    """Failed logins count per account, however it was named (username or email, any case or spacing). Looked
+    up once a request: flask-limiter asks for the key when it checks the limit and again when it counts."""
+    if "login_account_key" not in g:
+        g.login_account_key = f"login:{auth.login_limit_key(_body_text('username'))}"
+    return g.login_account_key
 
 
 def mfa_account_key() -> str:
