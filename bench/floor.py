@@ -1,4 +1,4 @@
-"""The floor for `bench.hotpath`: a bare Flask app answering the same reads as Stride's hot path, with nothing else.
+"""The floor for `bench.hotpath`: a bare Flask app doing the same work as Stride's hot path and login, nothing else.
 
 No extensions, no authentication, no rate limit, no ORM, no schema: one psycopg 3 connection per thread
 (autocommit, so each request is exactly one round trip to PostgreSQL) and the JSON of the rows.
@@ -8,6 +8,13 @@ No extensions, no authentication, no rate limit, no ORM, no schema: one psycopg 
   as a JSON list of the fields Stride's schema shows. (Stride also counts the catalog for its X-Pagination
   header, by a COUNT or a `count(*) OVER ()` on the page; the floor does not.)
 - `GET /profile`: the bench user's row by primary key, a few of its fields as JSON.
+- `POST /login`: the "argon2-only floor at the same cost". A JSON body `{"username": ..., "password": ...}` as
+  Stride's `POST /api/v1/login/` takes; the user's id and password hash read by one SQL statement, the password
+  verified with argon2-cffi by a hasher built as Stride's `password_hasher()` builds it (app/models/users.py), from
+  the same settings (`ARGON2_TIME_COST`, `ARGON2_MEMORY_COST`, `ARGON2_PARALLELISM` of config.py, as
+  `load_config()` reads them from this process's environment); the answer is a small JSON: the id, and the hasher's
+  parameters, which bench.hotpath compares with the stored hash's. No session, no token, no audit row, no limiter.
+  (argon2's verify runs at the parameters encoded in the hash, so its cost is the one Stride pays either way.)
 
 Run by `bench.hotpath` under gunicorn with Stride's `-w`/`--threads`:
 
@@ -15,11 +22,14 @@ Run by `bench.hotpath` under gunicorn with Stride's `-w`/`--threads`:
         gunicorn -c /dev/null -w 2 --threads 8 -b 127.0.0.1:8001 bench.floor:app
 """
 
+import functools
 import os
 import threading
 
 import psycopg
-from flask import Flask, jsonify
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, jsonify, request
 
 PAGE_SIZE = 20
 APPLICATION_NAME = "stride-bench-floor"  # how bench.hotpath tells the floor's PostgreSQL backends from Stride's
@@ -36,6 +46,7 @@ PROFILE = """
     SELECT id, username, email, first_name, last_name, timezone, privacy, created_at
     FROM users WHERE id = %(me)s
 """
+LOGIN = "SELECT id, password_hash FROM users WHERE username = %(username)s"
 
 app = Flask(__name__)
 _local = threading.local()
@@ -53,6 +64,22 @@ def connection() -> psycopg.Connection:
         )
         _local.conn = conn
     return conn
+
+
+@functools.cache
+def hasher() -> PasswordHasher:
+    """Built as app.models.users.password_hasher() builds it (argon2id, argon2-cffi's defaults but for these
+    three), from the settings `load_config()` reads from this process's environment as the app does. Built on
+    first use, not at import: bench.hotpath imports this module before it sets the app's environment, and
+    config.py reads the environment when it is imported."""
+    from config import load_config
+
+    settings = load_config()
+    return PasswordHasher(
+        time_cost=settings.ARGON2_TIME_COST,
+        memory_cost=settings.ARGON2_MEMORY_COST,
+        parallelism=settings.ARGON2_PARALLELISM,
+    )
 
 
 def user_id() -> int:
@@ -97,6 +124,33 @@ def profile():
             "timezone": row[5],
             "privacy": row[6],
             "created_at": row[7].isoformat(),
+        }
+    )
+
+
+@app.post("/login")
+def login():
+    body = request.get_json(silent=True)
+    username = body.get("username") if isinstance(body, dict) else None
+    password = body.get("password") if isinstance(body, dict) else None
+    if not (isinstance(username, str) and isinstance(password, str)):
+        return jsonify({"message": "username and password, as strings"}), 422
+    row = connection().execute(LOGIN, {"username": username.strip().lower()}).fetchone()
+    if row is None:
+        return jsonify({"message": "Invalid username or password."}), 401
+    argon2 = hasher()
+    try:
+        argon2.verify(row[1], password)
+    except (VerificationError, InvalidHashError):
+        return jsonify({"message": "Invalid username or password."}), 401
+    return jsonify(
+        {
+            "id": row[0],
+            "hasher": {
+                "time_cost": argon2.time_cost,
+                "memory_cost": argon2.memory_cost,
+                "parallelism": argon2.parallelism,
+            },
         }
     )
 
