@@ -8,6 +8,10 @@ from app.extensions import db
 from app.models import Role, TrainerClient, User
 from app.models.base import utcnow
 
+# Built once: an alias built per statement costs more than running it (it adapts its columns again each time).
+_LIVE_TRAINER = aliased(User, name="live_trainer")
+_LIVE_CLIENT = aliased(User, name="live_client")
+
 
 def is_trainer_of(trainer: User, client_id: int) -> bool:
     """A live assignment to an active client, held by someone who is still a trainer (a demoted trainer
@@ -44,7 +48,7 @@ def _with_people(query: Select) -> Select:
 
 def _live(query: Select) -> Select:
     """Live assignments between active people."""
-    trainer, client = aliased(User), aliased(User)
+    trainer, client = _LIVE_TRAINER, _LIVE_CLIENT
     return (
         query.join(trainer, trainer.id == TrainerClient.trainer_id)
         .join(client, client.id == TrainerClient.client_id)

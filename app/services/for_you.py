@@ -53,6 +53,12 @@ READ_AHEAD = 2
 CANDIDATES_PER_SOURCE = 4  # x FOR_YOU_CANDIDATES: how many of the newest posts each source offers to the ranking
 BAD_CURSOR = "Not a cursor this list gave out; start again without one."
 EXPIRED = "This ranking has expired; start again without a cursor for a fresh one."
+# Built once: an alias built per statement costs more than running it (it adapts its columns again each time).
+_SHARE = aliased(Post, name="share")
+_MY_FRIENDSHIP = aliased(Friendship, name="my_friendship")
+_THEIR_FRIENDSHIP = aliased(Friendship, name="their_friendship")
+_MY_TAG = aliased(UserTag, name="my_tag")
+_THEIR_TAG = aliased(UserTag, name="their_tag")
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def _candidates(viewer: User, since: datetime) -> list:
         .subquery()
     )
     offered = union(select(friends_posts.c.id), select(public_posts.c.id))
-    share = aliased(Post)
+    share = _SHARE
     query = (
         select(
             Post.id,
@@ -193,7 +199,7 @@ def _candidates(viewer: User, since: datetime) -> list:
 
 def _friends_of_friends(viewer: User, authors: set[int]) -> set[int]:
     """The authors who are a friend's friend, neither a friend nor the viewer."""
-    mine, theirs = aliased(Friendship), aliased(Friendship)
+    mine, theirs = _MY_FRIENDSHIP, _THEIR_FRIENDSHIP
     query = (
         select(theirs.friend_id)
         .select_from(mine)
@@ -211,7 +217,7 @@ def _friends_of_friends(viewer: User, authors: set[int]) -> set[int]:
 
 def _shared_tags(viewer: User, authors: set[int]) -> dict[int, int]:
     """How many of the viewer's tags each author has too."""
-    mine, theirs = aliased(UserTag), aliased(UserTag)
+    mine, theirs = _MY_TAG, _THEIR_TAG
     query = (
         select(theirs.user_id, func.count())
         .select_from(mine)

@@ -139,6 +139,13 @@ def get_profile_for(viewer: User, user_id: int) -> dict:
 
 MAX_BADGES_SHOWN = 100  # a profile shows the newest ones
 
+# Aliases are built once: building one per statement costs more than running the statement (each new alias adapts
+# its columns again). Each belongs to one function, so no statement holds the same alias twice.
+_COUNTED_FRIEND = aliased(User, name="counted_friend")
+_THEIR_FRIENDSHIP = aliased(Friendship, name="their_friendship")
+_MY_FRIENDSHIP = aliased(Friendship, name="my_friendship")
+_MUTUAL_FRIEND = aliased(User, name="mutual_friend")
+
 
 def badges_of(user_id: int) -> list[dict]:
     """A person's badges, newest first: `{kind, challenge_id, awarded_at}` (one query)."""
@@ -165,14 +172,14 @@ def _profiles(viewer: User) -> Select:
 
 def friends_count(user_id: ColumnElement[int]) -> ColumnElement[int]:
     """SQL: how many active friends `user_id` has (a correlated subquery, for lists)."""
-    friend = aliased(User)
+    friend = _COUNTED_FRIEND
     query = select(func.count()).select_from(Friendship).join(friend, friend.id == Friendship.friend_id)
     return query.where(Friendship.user_id == user_id, friend.is_active).scalar_subquery()
 
 
 def mutual_friends_count(viewer: User, user_id: ColumnElement[int]) -> ColumnElement[int]:
     """SQL: how many of `user_id`'s active friends are also the viewer's friends."""
-    theirs, mine, friend = aliased(Friendship), aliased(Friendship), aliased(User)
+    theirs, mine, friend = _THEIR_FRIENDSHIP, _MY_FRIENDSHIP, _MUTUAL_FRIEND
     query = (
         select(func.count())
         .select_from(theirs)

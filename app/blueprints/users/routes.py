@@ -1,6 +1,6 @@
 from flask import g
 from flask.views import MethodView
-from flask_jwt_extended import current_user
+from flask_jwt_extended import current_user, get_current_user
 
 from app.blueprints.common import SQLPage
 from app.blueprints.shared import ProfileSchema
@@ -23,21 +23,22 @@ class ProfileView(MethodView):
     @blp.response(200, ProfileSchema)
     def get(self):
         """Read the caller's own profile."""
-        return users.own_profile(current_user)
+        # The user itself, not the `current_user` proxy: the answer reads some 25 of its attributes.
+        return users.own_profile(get_current_user())
 
     @blp.arguments(ProfileReplaceSchema)
     @blp.response(200, ProfileSchema)
     @blp.alt_response(409, description="The username or email is taken.")
     def put(self, data):
         """Replace the caller's profile (optional fields left out are cleared)."""
-        return users.update_profile(current_user, data)
+        return users.update_profile(get_current_user(), data)
 
     @blp.arguments(ProfileUpdateSchema(partial=True))
     @blp.response(200, ProfileSchema)
     @blp.alt_response(409, description="The username or email is taken.")
     def patch(self, data):
         """Change some fields of the caller's profile."""
-        return users.update_profile(current_user, data)
+        return users.update_profile(get_current_user(), data)
 
     @blp.arguments(PasswordConfirmSchema)
     @blp.response(204)
