@@ -2,7 +2,6 @@
 restarted on the same port, and the same processes carry on (the worker runs a job enqueued afterwards)."""
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,9 +12,7 @@ from rq import cron_scheduler_registry
 from rq.worker import Worker
 
 from app.jobs.runtime import CRON_HEARTBEAT
-from tests.servers import ROOT, free_port
-
-REDIS_SERVER = shutil.which("redis-server")
+from tests.servers import REDIS_SERVER, ROOT, ThrowawayRedis, free_port
 
 pytestmark = pytest.mark.skipif(not REDIS_SERVER, reason="needs the redis-server binary (CI has it)")
 
@@ -30,30 +27,6 @@ def wait_for(predicate, timeout: float) -> bool:
             pass
         time.sleep(0.2)
     return False
-
-
-class ThrowawayRedis:
-    """A redis-server of this test only, on a loopback port, without persistence."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        assert wait_for(lambda: redis.Redis.from_url(self.url).ping(), 10), "redis-server did not start"
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(5)
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url, socket_timeout=2)
 
 
 @pytest.fixture

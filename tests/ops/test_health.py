@@ -1,3 +1,8 @@
+import pytest
+
+from tests.servers import throwaway_redis
+
+
 def test_health_answers_ok_with_a_request_id_and_security_headers(client):
     response = client.get("/health")
 
@@ -27,7 +32,47 @@ def test_ready_reports_database_and_redis(client):
     response = client.get("/ready")
 
     assert response.status_code == 200
-    assert response.json == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json["checks"]["database"] == "ok"
+    assert response.json["checks"]["redis"] == "ok"
+    at_risk = response.json["checks"]["redis_persistence"] in ("off", "in-process")
+    assert response.json["status"] == ("degraded" if at_risk else "ready")
+
+
+def test_ready_is_degraded_in_the_embedded_mode_whose_redis_forgets_revocations(app_factory):
+    response = app_factory(REDIS_URL="").test_client().get("/ready")
+
+    assert response.status_code == 200
+    assert response.json["status"] == "degraded"
+    assert response.json["checks"] == {"database": "ok", "redis": "ok", "redis_persistence": "in-process"}
+    assert "revoked tokens" in response.json["warnings"][0]
+
+
+@pytest.mark.parametrize(
+    ("args", "persistence", "status"),
+    [
+        (("--save", "", "--appendonly", "no"), "off", "degraded"),
+        (("--save", "", "--appendonly", "yes"), "aof", "ready"),
+        (("--save", "3600 1", "--appendonly", "no"), "rdb", "ready"),
+        (("--save", "3600 1", "--appendonly", "yes"), "aof+rdb", "ready"),
+        # CONFIG renamed away, as managed services do: INFO tells AOF, and nothing about snapshots.
+        (("--save", "", "--appendonly", "no", "--rename-command", "CONFIG", "config-renamed"), "unknown", "ready"),
+        (("--save", "", "--appendonly", "yes", "--rename-command", "CONFIG", "config-renamed"), "aof", "ready"),
+    ],
+)
+def test_ready_tells_whether_redis_keeps_revocations_across_a_restart(app_factory, tmp_path, args, persistence, status):
+    with throwaway_redis(*args, folder=tmp_path) as redis_server:
+        response = app_factory(REDIS_URL=redis_server.url).test_client().get("/ready")
+
+    assert response.status_code == 200
+    assert response.json["status"] == status
+    assert response.json["checks"] == {"database": "ok", "redis": "ok", "redis_persistence": persistence}
+    if status == "degraded":
+        assert response.json["warnings"] == [
+            "Redis keeps nothing on disk (neither AOF nor RDB snapshots): a restart would forget revoked tokens, "
+            "which would then be accepted again. Turn on `appendonly yes` (or a `save` schedule) on the Redis server."
+        ]
+    else:
+        assert "warnings" not in response.json
 
 
 def test_ready_answers_503_naming_redis_when_redis_is_down(app_factory):

@@ -28,9 +28,12 @@ class ReadyView(MethodView):
         503, schema=NotReadySchema, description="A dependency is down; `message` names it and `checks` says which."
     )
     def get(self):
-        """Answer 200 when the database and Redis are reachable, 503 naming what is down."""
+        """Answer 200 when the database and Redis are reachable (`degraded` if something is at risk), else 503."""
         checks = ops.readiness()
-        down = [name for name, state in checks.items() if state != "ok"]
+        down = [name for name in ("database", "redis") if checks[name] != "ok"]
         if down:
             raise ServiceUnavailable(f"Not ready: {', '.join(down)} unreachable.", extra={"checks": checks})
+        warning = ops.persistence_warning(checks["redis_persistence"])
+        if warning:
+            return {"status": "degraded", "checks": checks, "warnings": [warning]}
         return {"status": "ready", "checks": checks}

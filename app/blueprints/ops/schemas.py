@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.openapi import ErrorSchema
 
@@ -8,8 +8,22 @@ class HealthSchema(Schema):
 
 
 class ReadinessSchema(Schema):
-    status = fields.String(required=True, metadata={"example": "ready"})
-    checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["ready", "degraded"]),
+        metadata={"description": "`degraded`: serving, but `warnings` says what is at risk.", "example": "ready"},
+    )
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={
+            "description": "`database` and `redis`: `ok` or `down`; `redis_persistence`: `aof`, `rdb`, `aof+rdb`, "
+            "`off`, `in-process` (the embedded mode's stand-in) or `unknown` (the server does not tell).",
+            "example": {"database": "ok", "redis": "ok", "redis_persistence": "aof"},
+        },
+    )
+    warnings = fields.List(fields.String(), metadata={"description": "What puts data at risk, when degraded."})
 
 
 class NotReadySchema(ErrorSchema):
