@@ -18,6 +18,7 @@ CORS_EXPOSED_HEADERS = [
     "RateLimit-Remaining",
     "RateLimit-Reset",
     "X-Request-ID",
+    "Idempotent-Replayed",
 ]
 
 
@@ -119,9 +120,11 @@ def register_blueprints(app: Flask) -> None:
     from app.blueprints import DOMAINS
     from app.blueprints.common import IdConverter
     from app.extensions import api
+    from app.idempotency import register_idempotency
     from app.security import register_security
 
     app.url_map.converters["int"] = IdConverter
+    register_idempotency(app)  # before the cookie hooks, so that it runs after them
     register_security(app)
     for domain in DOMAINS:
         package = domain.package

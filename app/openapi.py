@@ -34,6 +34,17 @@ class ErrorSchema(ma.Schema):
     )
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+    "description": "Any unique string of visible ASCII (a UUID). Sent again with the same body within 24 hours, "
+    "the request creates nothing and gets the first answer again (with `Idempotent-Replayed: true`); with another "
+    "body it is refused (422). Keys are the caller's own.",
+}
+
+
 def needs_no_services(view):
     """Mark a view that touches neither the database nor Redis: it is documented without a 503."""
     view.needs_no_services = True
@@ -93,6 +104,8 @@ class TruthPlugin(BasePlugin):
             roles = [getattr(h, "required_role", None) for h in handlers if h is not None]
             roles = [r for r in roles if r is not None]
             self._operation_id(operation, rule.endpoint, method)
+            if any(getattr(h, "idempotent", False) for h in handlers if h is not None):
+                self._idempotency(operation)
             self._errors(operation, rule, roles, handlers)
             if not roles:
                 operation["security"] = []  # no login guard: anyone may call it
@@ -102,6 +115,14 @@ class TruthPlugin(BasePlugin):
         if op_id in self.seen_ids:
             raise ValueError(f"OpenAPI: operationId {op_id!r} is not unique ({endpoint} {method})")
         self.seen_ids.add(op_id)
+
+    @staticmethod
+    def _idempotency(operation: dict) -> None:
+        """`@idempotent` views (app/idempotency.py): the header, and the answers it adds."""
+        operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+        responses = operation.setdefault("responses", {})
+        responses.setdefault("409", {"description": "The first request with this Idempotency-Key is still running."})
+        responses.setdefault("422", "UNPROCESSABLE_ENTITY")
 
     def _errors(self, operation: dict, rule, roles: list, handlers: list) -> None:
         responses = {str(code): response for code, response in operation.get("responses", {}).items()}

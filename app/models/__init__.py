@@ -10,6 +10,7 @@ from app.models.friends import Block, FriendRequest, Friendship
 from app.models.goals import Goal, GoalType, MetricField
 from app.models.groups import Group, GroupJoinRequest, GroupMember, GroupRole, GroupVisibility
 from app.models.habits import Habit, HabitCompletion, HabitReminder
+from app.models.idempotency import IdempotencyKey
 from app.models.media import MediaAsset, MediaKind, MediaStatus
 from app.models.memberships import AccessLevel, ClientStatus, MembershipChange, MembershipTier, UserMembership
 from app.models.metrics import BodyMetric
@@ -66,6 +67,7 @@ __all__ = [
     "Habit",
     "HabitCompletion",
     "HabitReminder",
+    "IdempotencyKey",
     "Intensity",
     "MediaAsset",
     "MediaKind",

@@ -8,12 +8,16 @@ from datetime import UTC, datetime
 from redis.exceptions import RedisError
 
 from app.extensions import db, redis_store
-from app.services import auth, habits
+from app.services import auth, habits, idempotency
 
 log = logging.getLogger(__name__)
 
 Pruner = Callable[[datetime], int]
-PRUNERS: dict[str, Pruner] = {"auth": auth.prune, "habit_reminders": habits.prune}
+PRUNERS: dict[str, Pruner] = {
+    "auth": auth.prune,
+    "habit_reminders": habits.prune,
+    "idempotency_keys": idempotency.prune,
+}
 """Each domain's function that deletes its expired rows in set-based statements and returns the count."""
 LAST_OUTCOME_KEY = "stride:jobs:last_outcome:{}"
 PING_KEY = "stride:jobs:ping:{}"

@@ -29,6 +29,7 @@ from app.blueprints.auth.schemas import (
 )
 from app.blueprints.shared import UserSchema
 from app.extensions import limiter
+from app.idempotency import idempotent
 from app.security import client_info, login_required, refuse_if_authenticated
 from app.services import auth, jwks, mfa
 
@@ -84,6 +85,7 @@ class RegisterView(MethodView):
     @blp.response(201, TokenPairSchema)
     @blp.alt_response(403, description="Already logged in.")
     @blp.alt_response(409, description="The username or email is taken.")
+    @idempotent
     def post(self, data):
         """Create an account and log in at once."""
         refuse_if_authenticated()

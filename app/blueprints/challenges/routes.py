@@ -13,6 +13,7 @@ from app.blueprints.challenges.schemas import (
     LeaderboardSchema,
     WeeklyLeaderboardSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required, per_user_limit
 from app.services import challenges
 
@@ -37,6 +38,7 @@ class ChallengesView(MethodView):
     @blp.response(201, ChallengeSchema)
     @blp.alt_response(403, description="Only trainers and admins create challenges; a group's, only its members.")
     @per_user_limit("RATELIMIT_CHALLENGES")
+    @idempotent
     def post(self, data):
         """Create a challenge (trainers and admins)."""
         return challenges.create_challenge(current_user, data)

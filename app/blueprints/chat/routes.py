@@ -16,6 +16,7 @@ from app.blueprints.chat.schemas import (
     MessagesArgsSchema,
     ReadReceiptSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required, per_user_limit
 from app.services import chat
 
@@ -38,6 +39,7 @@ class ConversationsView(MethodView):
     @blp.response(201, ConversationSchema)
     @blp.alt_response(200, schema=ConversationSchema, description="The two already have one: that one.")
     @blp.alt_response(404, description="No such active user (or one blocked either way).")
+    @idempotent
     def post(self, data):
         """Start a conversation with someone, or get the one the two already have."""
         view, is_new = chat.start_conversation(current_user, data["user_id"])
@@ -62,6 +64,7 @@ class MessagesView(MethodView):
     @blp.alt_response(403, description=BLOCKED)
     @blp.alt_response(404, description=NO_SUCH_CONVERSATION)
     @blp.alt_response(409, description="This client_id names a message of another conversation.")
+    @idempotent
     def post(self, data, conversation_id):
         """Send a message to a conversation (the same client_id again stores nothing new)."""
         message, is_new = chat.send_message(current_user, conversation_id, data["text"], data["client_id"])

@@ -9,6 +9,7 @@ from app.blueprints.coaching.schemas import (
     TrainerClientSchema,
 )
 from app.blueprints.common import SQLPage
+from app.idempotency import idempotent
 from app.models import Role
 from app.security import login_required, role_required
 from app.services import coaching
@@ -81,6 +82,7 @@ class TrainerClientsView(MethodView):
     @blp.arguments(TrainerClientCreateSchema)
     @blp.response(201, ClientAssignmentSchema)
     @blp.alt_response(409, description="That trainer already trains that client.")
+    @idempotent
     def post(self, data):
         """Assign a client to a trainer (admins)."""
         return coaching.assign(current_user, data["trainer_id"], data["client_id"])

@@ -13,6 +13,7 @@ from app.blueprints.events.schemas import (
     RsvpAnswerSchema,
     RsvpSchema,
 )
+from app.idempotency import idempotent
 from app.openapi import file_responses
 from app.security import login_required, per_user_limit
 from app.services import events
@@ -41,6 +42,7 @@ class EventsView(MethodView):
     @blp.response(201, EventSchema)
     @blp.alt_response(403, description=NOT_A_MEMBER)
     @per_user_limit("RATELIMIT_EVENTS")
+    @idempotent
     def post(self, data):
         """Organise an event (you hold no seat unless you RSVP too)."""
         return events.create_event(current_user, data)

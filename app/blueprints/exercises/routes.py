@@ -10,6 +10,7 @@ from app.blueprints.exercises.schemas import (
     ExerciseSchema,
     ExerciseUpdateSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required
 from app.services import exercises
 
@@ -31,6 +32,7 @@ class ExercisesView(MethodView):
     @blp.response(201, ExerciseSchema)
     @blp.alt_response(403, description="A plain user adds only personal exercises (`is_personal: true`).")
     @blp.alt_response(409, description="An exercise with this title (in any case) exists in that namespace.")
+    @idempotent
     def post(self, data):
         """Add an exercise to the shared catalog (trainers and admins), or one of your own (`is_personal`)."""
         return exercises.create_exercise(current_user, data)

@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user
 from app.blueprints.common import SQLPage
 from app.blueprints.exports import blp
 from app.blueprints.exports.schemas import ExportSchema
+from app.idempotency import idempotent
 from app.lib.file_jobs import send_download
 from app.openapi import file_responses
 from app.security import login_required
@@ -21,6 +22,7 @@ class ExportsView(MethodView):
         return exports.list_exports(current_user)
 
     @blp.response(202, ExportSchema)
+    @idempotent
     def post(self):
         """Ask for a copy of all your data; poll it until done."""
         return exports.request_export(current_user)

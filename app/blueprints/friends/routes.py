@@ -11,6 +11,7 @@ from app.blueprints.friends.schemas import (
     FriendSchema,
     UserIdSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required, per_user_limit
 from app.services import friends
 
@@ -33,6 +34,7 @@ class FriendRequestsView(MethodView):
     @blp.response(201, FriendRequestSchema)
     @blp.alt_response(404, description=NO_SUCH_USER)
     @blp.alt_response(409, description="Already friends, or already asked.")
+    @idempotent
     def post(self, data):
         """Send a friend request; to someone who already asked the caller, accept theirs (`status: accepted`)."""
         return friends.send_friend_request(current_user, data["user_id"])
@@ -113,6 +115,7 @@ class BlocksView(MethodView):
     @blp.response(201, BlockSchema)
     @blp.alt_response(200, schema=BlockSchema, description="Already blocked: nothing changed.")
     @blp.alt_response(404, description="No such active user.")
+    @idempotent
     def post(self, data):
         """Block someone: any friendship or pending request between the two ends; both are hidden from each other."""
         block, is_new = friends.block(current_user, data["user_id"])

@@ -11,6 +11,7 @@ from app.blueprints.goals.schemas import (
     GoalUpdateSchema,
     ProgressSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required
 from app.services import goals, metrics
 
@@ -28,6 +29,7 @@ class GoalsView(MethodView):
 
     @blp.arguments(GoalCreateSchema)
     @blp.response(201, GoalSchema)
+    @idempotent
     def post(self, data):
         """Create a goal (`end_date` must be after `start_date`, which defaults to today)."""
         return goals.create_goal(current_user, data)

@@ -24,6 +24,7 @@ from app.blueprints.groups.schemas import (
     RequestsArgsSchema,
 )
 from app.blueprints.shared import PostSchema
+from app.idempotency import idempotent
 from app.security import login_required, per_user_limit
 from app.services import groups, posts
 
@@ -46,6 +47,7 @@ class GroupsView(MethodView):
     @blp.arguments(GroupCreateSchema)
     @blp.response(201, GroupSchema)
     @per_user_limit("RATELIMIT_GROUPS")
+    @idempotent
     def post(self, data):
         """Create a group: you are its first admin, and it has a group chat."""
         return groups.create_group(current_user, data)

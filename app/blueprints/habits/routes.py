@@ -12,6 +12,7 @@ from app.blueprints.habits.schemas import (
     HabitWriteSchema,
     StreaksSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required
 from app.services import habits
 
@@ -30,6 +31,7 @@ class HabitsView(MethodView):
     @blp.arguments(HabitWriteSchema)
     @blp.response(201, HabitSchema)
     @blp.alt_response(422, description="A field is out of bounds or one of the habit rules is broken.")
+    @idempotent
     def post(self, data):
         """Create a habit."""
         return habits.create_habit(current_user, data)
@@ -79,6 +81,7 @@ class HabitDoneView(MethodView):
 
     @blp.response(201, DoneSchema)
     @blp.alt_response(200, schema=DoneSchema, description="Already done today: nothing new recorded.")
+    @idempotent
     def post(self, habit_id):
         """Log today's completion of one of the caller's habits; answers the streaks."""
         body, is_new = habits.mark_done(current_user, habit_id)

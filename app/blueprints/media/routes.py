@@ -5,6 +5,7 @@ from marshmallow import RAISE
 
 from app.blueprints.media import blp
 from app.blueprints.media.schemas import MediaSchema, MediaUploadSchema, ProfileImageSchema, ProfileImagesSchema
+from app.idempotency import idempotent
 from app.openapi import file_responses
 from app.security import login_required, per_user_limit
 from app.services import media
@@ -33,6 +34,7 @@ class MediaView(MethodView):
     @blp.response(202, MediaSchema)
     @blp.alt_response(413, description="The file is too large (10 MiB for an image, 100 MiB for a video).")
     @blp.alt_response(415, description="The content is not an accepted image or video, whatever its name says.")
+    @idempotent
     def post(self, data):
         """Upload an image or a video (multipart field `file`); poll its view until it is ready."""
         return media.media_detail(media.upload_media(current_user, data["file"]))

@@ -12,6 +12,7 @@ from app.blueprints.memberships.schemas import (
     TierSchema,
     TierUpdateSchema,
 )
+from app.idempotency import idempotent
 from app.models import Role
 from app.security import login_required, role_required
 from app.services import memberships
@@ -33,6 +34,7 @@ class TiersView(MethodView):
     @admin_only
     @blp.arguments(TierCreateSchema)
     @blp.response(201, TierSchema)
+    @idempotent
     def post(self, data):
         """Create a tier (admins); one per access level."""
         return memberships.create_tier(data)

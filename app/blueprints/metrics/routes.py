@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user
 from app.blueprints.common import SQLPage
 from app.blueprints.metrics import blp
 from app.blueprints.metrics.schemas import MetricArgsSchema, MetricCreateSchema, MetricSchema
+from app.idempotency import idempotent
 from app.security import login_required
 from app.services import metrics
 
@@ -21,6 +22,7 @@ class MetricsView(MethodView):
 
     @blp.arguments(MetricCreateSchema)
     @blp.response(201, MetricSchema)
+    @idempotent
     def post(self, data):
         """Record body metrics (at least one value; `recorded_at` not in the future)."""
         return metrics.record(current_user, data)

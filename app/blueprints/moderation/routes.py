@@ -14,6 +14,7 @@ from app.blueprints.moderation.schemas import (
     ModerationStateSchema,
     ResolveSchema,
 )
+from app.idempotency import idempotent
 from app.models import Role
 from app.security import client_info, login_required, per_user_limit, role_required
 from app.services import moderation
@@ -39,6 +40,7 @@ class FlagsView(MethodView):
     @blp.response(201, FlagSchema)
     @blp.alt_response(404, description="No such post or comment that the caller can see.")
     @blp.alt_response(409, description="The caller already has an open report of it.")
+    @idempotent
     def post(self, data):
         """Report a post or comment to the moderators (not one's own)."""
         return moderation.create_flag(current_user, data)

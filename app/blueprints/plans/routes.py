@@ -11,6 +11,7 @@ from app.blueprints.plans.schemas import (
     TrainingPlanPatchSchema,
     TrainingPlanSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required
 from app.services import plans
 
@@ -29,6 +30,7 @@ class TrainingPlansView(MethodView):
     @blp.arguments(TrainingPlanCreateSchema)
     @blp.response(201, TrainingPlanSchema)
     @blp.alt_response(403, description="`user_id` is not a client of yours.")
+    @idempotent
     def post(self, data):
         """Create a plan for yourself, or (trainers) for an assigned client."""
         return plans.create_plan(current_user, data)
@@ -70,6 +72,7 @@ class PlanWorkoutsView(MethodView):
     @blp.arguments(PlanWorkoutAddSchema)
     @blp.response(200, TrainingPlanSchema)
     @blp.alt_response(409, description="Already in the plan, or the plan is read-only.")
+    @idempotent
     def post(self, data, plan_id):
         """Add one workout to the plan, at `position` or at the end."""
         return plans.add_workout(current_user, plan_id, data["workout_id"], data.get("position"))

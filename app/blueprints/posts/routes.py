@@ -17,6 +17,7 @@ from app.blueprints.posts.schemas import (
     ShareCreateSchema,
     UserPostsArgsSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required, per_user_limit
 from app.services import comments, posts, reactions
 
@@ -31,6 +32,7 @@ class PostsView(MethodView):
     @blp.response(201, PostSchema)
     @blp.alt_response(404, description="No such upload of yours among `media_ids`.")
     @per_user_limit("RATELIMIT_POSTS")
+    @idempotent
     def post(self, data):
         """Create a post of text and up to 10 images or one video."""
         return posts.create_post(current_user, data)
@@ -82,6 +84,7 @@ class ShareView(MethodView):
     @blp.response(201, PostSchema)
     @blp.alt_response(404, description=NO_POST)
     @per_user_limit("RATELIMIT_POSTS")
+    @idempotent
     def post(self, data, post_id):
         """Share a post (of a share: its original) with your own text."""
         return posts.share_post(current_user, post_id, data)
@@ -121,6 +124,7 @@ class CommentsView(MethodView):
     @blp.response(201, CommentSchema)
     @blp.alt_response(404, description=NO_POST)
     @per_user_limit("RATELIMIT_COMMENTS")
+    @idempotent
     def post(self, data, post_id):
         """Comment on a post."""
         return comments.add_comment(current_user, post_id, data)

@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user
 from app.blueprints.common import SQLPage
 from app.blueprints.reports import blp
 from app.blueprints.reports.schemas import ReportCreateSchema, ReportSchema
+from app.idempotency import idempotent
 from app.lib.file_jobs import send_download
 from app.openapi import file_responses
 from app.security import login_required
@@ -22,6 +23,7 @@ class ReportsView(MethodView):
 
     @blp.arguments(ReportCreateSchema)
     @blp.response(202, ReportSchema)
+    @idempotent
     def post(self, data):
         """Ask for a report on your training (or an assigned client's); poll it until done."""
         return reports.request_report(current_user, data)

@@ -6,6 +6,7 @@ from app.blueprints.telegram import blp
 from app.blueprints.telegram.schemas import LinkCodeSchema, UpdateSchema, WebhookResultSchema
 from app.errors import NotFound
 from app.extensions import limiter
+from app.idempotency import idempotent
 from app.security import login_required
 from app.services import telegram
 
@@ -16,6 +17,7 @@ class TelegramLinkView(MethodView):
 
     @blp.response(201, LinkCodeSchema)
     @blp.alt_response(503, description="Telegram is not configured on this server.")
+    @idempotent
     def post(self):
         """Get a one-time code to send to the Stride bot, which links that chat to the caller."""
         return telegram.start_link(current_user)

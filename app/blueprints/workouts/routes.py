@@ -10,6 +10,7 @@ from app.blueprints.workouts.schemas import (
     WorkoutReplaceSchema,
     WorkoutSchema,
 )
+from app.idempotency import idempotent
 from app.security import login_required
 from app.services import workouts
 
@@ -27,6 +28,7 @@ class WorkoutsView(MethodView):
 
     @blp.arguments(WorkoutCreateSchema)
     @blp.response(201, WorkoutSchema)
+    @idempotent
     def post(self, data):
         """Log a workout with its exercise entries, all or nothing."""
         return workouts.create_workout(current_user, data)
