@@ -287,11 +287,14 @@ def derive(settings: dict, source=None) -> None:
     """Settings computed from others; run again after overrides (tests) change their inputs."""
     get = (lambda name: getattr(source, name)) if source is not None else settings.get
     settings["SQLALCHEMY_DATABASE_URI"] = url = normalise_database_url(get("DATABASE_URL"))
+    options = dict(get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = {k: v for k, v in options.pop("connect_args", {}).items() if k != "options"}
     if url.startswith("postgresql") and get("DATABASE_JIT_OFF"):
         # PostgreSQL's JIT compiles any plan it *estimates* costly: a LIMIT over a big table (feed, search) is
         # estimated so and runs in milliseconds, and compiling it took 20 to 260 ms (make bench).
-        options = get("SQLALCHEMY_ENGINE_OPTIONS")
-        settings["SQLALCHEMY_ENGINE_OPTIONS"] = options | {"connect_args": {"options": "-c jit=off"}}
+        connect_args["options"] = "-c jit=off"
+    # Derived again from scratch (an override from PostgreSQL to SQLite must not keep PostgreSQL's options).
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = options | ({"connect_args": connect_args} if connect_args else {})
     settings["JWT_TOKEN_LOCATION"] = ["cookies", "headers"] if get("AUTH_COOKIE_MODE") else ["headers"]
 
 

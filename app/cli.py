@@ -20,7 +20,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Role
 from app.models.base import utcnow
-from app.queueing import QUEUES, JobName, JobRequest, enqueue_now
+from app.queueing import QUEUES, JobName, JobRequest, enqueue_now, outbox_lag
 from app.services import auth, challenges, exercises, stats, users
 
 log = logging.getLogger(__name__)
@@ -292,6 +292,9 @@ def jobs_status() -> None:
 
     waiting = " ".join(f"{table}: {counts}" for table, counts in reconcile.pending().items())
     click.echo(f"files {waiting}; lost or abandoned jobs so far: {reconcile.totals()} (reconcile_files)")
+    count, oldest = outbox_lag()
+    age = f", the oldest for {oldest:.0f} s" if count else ""
+    click.echo(f"outbox {count} job(s) waiting to reach a queue{age} (relay_outbox)")
     for periodic in PERIODIC_JOBS:
         click.echo(
             f"periodic {periodic.name} [{periodic.cron or periodic.interval}] "

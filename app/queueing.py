@@ -1,22 +1,34 @@
-"""Background work: named RQ queues, and `enqueue`, which waits for the current transaction to commit.
+"""Background work: named RQ queues, and `enqueue`, which writes the job to the outbox in the current transaction.
 
 Services enqueue jobs by name from `JobName` (`enqueue(JobName.SEND_EMAIL, ...)`), so a service never imports a job
 (jobs import services); `check_jobs()` proves at startup that every name is a job, so a misspelt or moved job
 fails when the app is built, not when a worker first runs it.
+
+**The outbox**: `enqueue` adds an `OutboxJob` row to the use case's transaction, so the job exists exactly when
+the change does. After the commit the same process relays it to RQ at once (`relay_outbox`); if Redis is down
+then, the row stays, and the relay loop of the worker process (a thread of the web process in embedded mode)
+retries it with backoff until Redis is back. Each relay writes the job and a marker named by the row's token in
+one Redis transaction, and a row whose marker exists is only deleted, so a relayer that dies between queueing a
+job and deleting its row never gets it queued twice.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 from importlib import import_module
 from typing import Any
 
 from flask import Flask, current_app
+from redis.exceptions import RedisError
 from rq import Queue, Retry
+from sqlalchemy import func, inspect, select
 
 from app.extensions import db
-from app.transactions import PENDING
+from app.models.base import utcnow
+from app.models.outbox import OutboxJob
+from app.transactions import PENDING, lock_for_write
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +37,10 @@ QUEUES = ("high", "default", "low")
 `default` for media and reports, `low` for periodic housekeeping."""
 
 DEFAULT_RETRY = Retry(max=3, interval=[10, 60, 300])
+RELAYED_KEY = "stride:outbox:relayed:{}"
+RELAYED_FOR = 7 * 24 * 3600  # seconds a relay's marker is kept: far longer than a row can wait to be deleted
+LOOP_DELAY = timedelta(seconds=2)  # the loop leaves a fresh row to its own process's after-commit relay
+RELAY_BATCH = 100
 
 
 class JobName(StrEnum):
@@ -115,7 +131,131 @@ def enqueue(
     job_id: str | None = None,
     **kwargs,
 ) -> None:
-    """Enqueue a job once the current transaction has committed, so no job ever sees rolled-back data."""
+    """Write the job to the outbox in the current transaction; it reaches its queue after the commit (never if
+    the transaction rolls back). Arguments must be JSON values (ids, strings, dicts of them)."""
     request = JobRequest(func, args, kwargs, queue, retry, job_id)
-    app = current_app._get_current_object()
-    on_commit(lambda: enqueue_now(request, app))
+    row = OutboxJob(
+        func=request.func if isinstance(request.func, str) else f"{request.func.__module__}.{request.func.__name__}",
+        args=list(request.args),
+        kwargs=request.kwargs,
+        queue=request.queue,
+        retry=None if retry is None else {"max": retry.max, "intervals": list(retry.intervals)},
+        job_id=request.job_id,
+        available_at=utcnow() + LOOP_DELAY,
+    )
+    db.session.add(row)
+    session = db.session()
+    relay = next((c for c in session.info.get(PENDING, ()) if isinstance(c, _RelayAfterCommit)), None)
+    if relay is None:
+        relay = _RelayAfterCommit(current_app._get_current_object())
+        on_commit(relay)
+    relay.rows.append(row)
+
+
+class _RelayAfterCommit:
+    """The after-commit relay of one transaction's outbox rows (one per transaction, however many jobs)."""
+
+    def __init__(self, app: Flask):
+        self.app, self.rows = app, []
+
+    def __call__(self) -> None:
+        relay_outbox(self.app, ids=[inspect(row).identity[0] for row in self.rows])
+
+
+def relay_outbox(app: Flask | None = None, *, ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Move outbox rows to their RQ queues (the given `ids`, or a batch of those due), delete them, and return how
+    many were relayed. Redis down: the rows stay, tried again later with backoff. Safe to run from several
+    processes at once (PostgreSQL: SKIP LOCKED; SQLite: one writer)."""
+    app = app or current_app._get_current_object()
+    now = now or utcnow()
+    session = db.session
+    query = select(OutboxJob).order_by(OutboxJob.id).limit(RELAY_BATCH)
+    query = query.where(OutboxJob.id.in_(ids)) if ids is not None else query.where(OutboxJob.available_at <= now)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    else:
+        lock_for_write(session)
+    rows = session.scalars(query).all()
+    if app.config["JOBS_RUN_INLINE"]:
+        return _run_inline(rows, app)
+    relayed = 0
+    for row in rows:
+        try:
+            _relay(row, app)
+        except RedisError as error:
+            _postpone(rows[relayed:], now, error)
+            break
+        session.delete(row)
+        relayed += 1
+    session.commit()
+    return relayed
+
+
+def relay_all(app: Flask | None = None) -> int:
+    """Relay every due outbox row, batch after batch, until none is left or Redis fails; returns how many."""
+    if db.session.scalar(select(OutboxJob.id).where(OutboxJob.available_at <= utcnow()).limit(1)) is None:
+        db.session.rollback()
+        return 0  # the usual case: nothing waits, and no write lock is taken (SQLite)
+    total = 0
+    while True:
+        relayed = relay_outbox(app)
+        total += relayed
+        if relayed < RELAY_BATCH:
+            return total
+
+
+def outbox_lag(now: datetime | None = None) -> tuple[int, float]:
+    """How many jobs wait in the outbox, and the age in seconds of the oldest (0 when none)."""
+    count, oldest = db.session.execute(select(func.count(), func.min(OutboxJob.created_at))).one()
+    db.session.rollback()
+    return count, ((now or utcnow()) - oldest).total_seconds() if oldest else 0.0
+
+
+def _request_of(row: OutboxJob) -> JobRequest:
+    retry = Retry(max=row.retry["max"], interval=row.retry["intervals"]) if row.retry else None
+    func = JobName(row.func) if row.func in JobName._value2member_map_ else resolve_job(row.func)
+    return JobRequest(func, tuple(row.args), dict(row.kwargs), row.queue, retry, row.job_id)
+
+
+def _relay(row: OutboxJob, app: Flask) -> None:
+    """Queue the row's job, with its relay marker, in one Redis transaction; nothing if the marker exists."""
+    client = app.extensions["redis"]
+    marker = RELAYED_KEY.format(row.token)
+    if client.exists(marker):
+        return  # queued by a relayer that died before deleting the row
+    request = _request_of(row)
+    queue = get_queue(request.queue, app)
+    with client.pipeline() as pipe:
+        pipe.multi()
+        queue.enqueue(
+            request.func,
+            args=request.args,
+            kwargs=request.kwargs,
+            retry=request.retry,
+            job_id=request.job_id or f"outbox-{row.token}",
+            pipeline=pipe,
+        )
+        pipe.set(marker, 1, ex=RELAYED_FOR)
+        pipe.execute()
+
+
+def _postpone(rows: list[OutboxJob], now: datetime, error: Exception) -> None:
+    for row in rows:
+        row.attempts += 1
+        row.available_at = now + timedelta(seconds=min(10, 2**row.attempts))
+        row.last_error = f"{type(error).__name__}: {error}"[:255]
+    log.warning("outbox: Redis unreachable (%s); %d job(s) wait for the relay loop", error, len(rows))
+
+
+def _run_inline(rows: list[OutboxJob], app: Flask) -> int:
+    """Tests (JOBS_RUN_INLINE): delete the rows, commit, then run each job at once in its own session."""
+    requests = [_request_of(row) for row in rows]
+    for row in rows:
+        db.session.delete(row)
+    db.session.commit()
+    for request in requests:
+        try:
+            enqueue_now(request, app)
+        except Exception:  # as a worker would: one failing job neither stops the others nor the request
+            log.exception("inline job %s failed", request.func)
+    return len(requests)

@@ -1,5 +1,6 @@
 """Housekeeping jobs."""
 
+from app import queueing
 from app.jobs.periodic import periodic
 from app.services import maintenance, reconcile
 
@@ -14,6 +15,12 @@ def prune_expired() -> dict[str, int]:
 def reconcile_files() -> dict[str, int]:
     """Re-enqueue or fail reports and exports whose job was lost with Redis or abandoned by a dead worker."""
     return reconcile.reconcile()
+
+
+@periodic
+def relay_outbox() -> int:
+    """Move the jobs left in the outbox (Redis was down at their commit, or their process died) to their queues."""
+    return queueing.relay_all()
 
 
 def ping(token: str) -> str:

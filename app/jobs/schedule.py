@@ -24,6 +24,8 @@ class Periodic:
 
 
 PERIODIC_JOBS: list[Periodic] = [
+    # Jobs whose commit found Redis down reach their queue within seconds of its return (app/queueing.py).
+    Periodic(maintenance.relay_outbox, interval=5, queue="high", timeout=60),
     Periodic(maintenance.prune_expired, cron="*/15 * * * *"),
     # Every 15 minutes: local midnights fall on quarter hours in every timezone.
     Periodic(goals.expire_goals, cron="*/15 * * * *"),

@@ -17,6 +17,7 @@ from app.models.metrics import BodyMetric
 from app.models.mfa import MfaSettings, RecoveryCode
 from app.models.moderation import Flag, FlagStatus, FlagTarget
 from app.models.notifications import Channel, Notification, NotificationPreferences, NotificationType
+from app.models.outbox import OutboxJob
 from app.models.plans import PlanStatus, PlanWorkout, TrainingPlan
 from app.models.posts import Comment, Post, PostMedia, Reaction, ReactionKind, ReactionNotice
 from app.models.reports import DataExport, FileStatus, Report, ReportFormat
@@ -82,6 +83,7 @@ __all__ = [
     "NotificationPreferences",
     "NotificationType",
     "OneTimeToken",
+    "OutboxJob",
     "PersonalRecord",
     "PlanStatus",
     "PlanWorkout",

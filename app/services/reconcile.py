@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db, redis_store
 from app.lib.file_jobs import job_retry
-from app.models import DataExport, FileStatus, Report
+from app.models import DataExport, FileStatus, OutboxJob, Report
 from app.models.base import utcnow
 from app.queueing import JobName, enqueue, get_queue
 
@@ -51,6 +51,13 @@ def job_id_for(model: type, row_id: int) -> str:
     return next(tracked for tracked in TRACKED if tracked.model is model).job_id(row_id)
 
 
+def _in_outbox(job_ids: list[str]) -> set[str]:
+    """Which of these jobs still wait in the outbox (their commit found Redis down): not lost, only late."""
+    if not job_ids:
+        return set()
+    return set(db.session.scalars(select(OutboxJob.job_id).where(OutboxJob.job_id.in_(job_ids))))
+
+
 def max_attempts() -> int:
     return 1 + job_retry().max
 
@@ -69,11 +76,12 @@ def reconcile() -> dict[str, int]:
             .with_for_update(skip_locked=True)
         ).all()
         started = _started_entries(tracked.queue)
+        waiting = _in_outbox([tracked.job_id(row.id) for row in rows])
         for row in rows:
             counts["checked"] += 1
             job_id = tracked.job_id(row.id)
-            if _is_alive(job_id, started):
-                continue
+            if job_id in waiting or _is_alive(job_id, started):
+                continue  # waiting in the outbox for Redis, or queued or running
             attempts_left = max_attempts() - (row.attempts or 0)
             if attempts_left > 0:
                 row.status = FileStatus.QUEUED
