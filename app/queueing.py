@@ -159,7 +159,11 @@ class _RelayAfterCommit:
         self.app, self.rows = app, []
 
     def __call__(self) -> None:
-        relay_outbox(self.app, ids=[inspect(row).identity[0] for row in self.rows])
+        ids = [inspect(row).identity[0] for row in self.rows]
+        for start in range(0, len(ids), RELAY_BATCH):
+            chunk = ids[start : start + RELAY_BATCH]
+            if relay_outbox(self.app, ids=chunk) < len(chunk):
+                return  # Redis failed: the rest wait for the relay loop too
 
 
 def relay_outbox(app: Flask | None = None, *, ids: list[int] | None = None, now: datetime | None = None) -> int:

@@ -15,7 +15,7 @@ from app import create_app
 from app.extensions import db, redis_store
 from app.models import OutboxJob, Report
 from app.models.base import utcnow
-from app.queueing import JobName, _relay, enqueue, get_queue, relay_all, relay_outbox
+from app.queueing import RELAY_BATCH, JobName, _relay, enqueue, get_queue, relay_all, relay_outbox
 from app.services import reconcile
 from app.services.maintenance import PING_KEY
 from app.transactions import PENDING
@@ -70,6 +70,16 @@ def test_one_transaction_relays_all_its_jobs_at_once(app, count_queries):
     assert outbox(app) == []
     relay = [s.split()[0] for s in counter.statements if "outbox_jobs" in s and not s.startswith("INSERT")]
     assert relay == ["SELECT", "DELETE"]  # one relay for the five jobs
+
+
+def test_a_transaction_with_more_jobs_than_a_batch_relays_them_all_after_its_commit(app):
+    with app.app_context():
+        for n in range(RELAY_BATCH * 2 + 1):
+            enqueue(JobName.PING, f"t{n}")
+        db.session.commit()
+
+        assert get_queue("default").count == RELAY_BATCH * 2 + 1
+    assert outbox(app) == []
 
 
 def test_a_rolled_back_transaction_leaves_no_row_and_no_job(app_factory):
