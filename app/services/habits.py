@@ -14,7 +14,7 @@ from app.lib.sql import insert_ignore
 from app.lib.streaks import current_streak, streaks
 from app.models import Habit, HabitCompletion, HabitReminder, NotificationType, User
 from app.models.base import utcnow
-from app.services import challenges, notifications
+from app.services import challenges, notifications, visibility
 from app.services.notifications import Draft, Target
 
 log = logging.getLogger(__name__)
@@ -33,24 +33,31 @@ def list_habits(user: User, *, is_pleasant: bool | None, is_public: bool | None)
     return query
 
 
-def public_habits():
-    """Everyone's public habits (of active accounts), newest first."""
+def public_habits(viewer: User):
+    """Everyone's public habits (of active accounts, and of nobody blocked either way), newest first."""
     return (
         select(Habit)
         .join(User, User.id == Habit.user_id)
-        .where(Habit.is_public.is_(True), User.is_active)
+        .where(Habit.is_public.is_(True), User.is_active, visibility.not_blocked(viewer, Habit.user_id))
         .order_by(Habit.id.desc())
     )
 
 
 def get_habit_for(user: User, habit_id: int, *, to_change: bool = False) -> Habit:
-    """One's own habits; others' public habits are visible but read-only (403 to change), the rest 404."""
+    """One's own habits; others' public habits are visible but read-only (403 to change), the rest 404 — as are
+    the public habits of an inactive account or of someone blocked either way (blocks hide everything)."""
     habit = db.session.get(Habit, habit_id)
-    if habit is None or (habit.user_id != user.id and not habit.is_public):
+    if habit is None or (habit.user_id != user.id and not _shown_to_others(habit, user)):
         raise NotFound("No such habit.")
     if to_change and habit.user_id != user.id:
         raise Forbidden("Only the owner can change this habit.")
     return habit
+
+
+def _shown_to_others(habit: Habit, viewer: User) -> bool:
+    if not habit.is_public or not db.session.get(User, habit.user_id).is_active:
+        return False
+    return not visibility.is_blocked_between(viewer.id, habit.user_id)
 
 
 def create_habit(user: User, data: dict) -> Habit:

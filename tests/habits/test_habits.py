@@ -265,3 +265,21 @@ def test_public_habits_of_deleted_or_deactivated_owners_are_not_listed(app, clie
 
     assert [h["id"] for h in listed.json] == [ids["active"]]
     assert json.loads(listed.headers["X-Pagination"])["total"] == 1
+
+
+def test_public_habits_of_people_blocked_either_way_are_neither_listed_nor_readable(
+    app, client, auth_headers, user, make_user
+):
+    from tests.factories.friends import block
+
+    owners = {"blocked": make_user(), "blocker": make_user(), "other": make_user()}
+    with app.app_context():
+        ids = {name: HabitFactory(user_id=owner, is_public=True, action=name).id for name, owner in owners.items()}
+        block(user, owners["blocked"])  # alice blocked them
+        block(owners["blocker"], user)  # they blocked alice
+
+    listed = client.get("/api/v1/habits/public/", headers=auth_headers)
+    read = {name: client.get(f"/api/v1/habits/{ids[name]}/", headers=auth_headers).status_code for name in ids}
+
+    assert [h["id"] for h in listed.json] == [ids["other"]]
+    assert read == {"blocked": 404, "blocker": 404, "other": 200}

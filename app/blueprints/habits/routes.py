@@ -44,8 +44,8 @@ class PublicHabitsView(MethodView):
     @blp.response(200, HabitSchema(many=True))
     @blp.paginate(SQLPage, max_page_size=100)
     def get(self):
-        """List everyone's public habits (read-only), newest first."""
-        return habits.public_habits()
+        """List everyone's public habits (read-only; not those of people blocked either way), newest first."""
+        return habits.public_habits(current_user)
 
 
 @blp.route("/habits/<int:habit_id>/")
