@@ -1,20 +1,25 @@
 """Real server processes for the tests that go over real HTTP: free ports, embedded settings, start and wait."""
 
+import contextlib
+import glob
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import redis
 import requests
 
 ROOT = str(Path(__file__).resolve().parent.parent)
 REDIS_SERVER = shutil.which("redis-server")
+PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
 _NOT_EMBEDDED = ("DATABASE_URL", "REDIS_URL", "STRIDE_ENV", "TEST_DATABASE_URL", "TEST_REDIS_URL")
 
 
@@ -111,3 +116,55 @@ def throwaway_redis(*args: str, folder: Path | None = None) -> Iterator[Throwawa
     finally:
         if server.process.poll() is None:
             server.kill()
+
+
+class PrivatePostgres:
+    """initdb + pg_ctl in a folder of the test's, run as the `postgres` user when the test runs as root."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.port = folder, free_port()
+        self.data = folder / "data"
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/stride"
+
+    def _run(self, *command: str) -> None:
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*as_postgres, *command], check=True, capture_output=True, timeout=120)
+
+    def create(self) -> None:
+        self.folder.mkdir(exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+            os.chmod(self.folder.parent, 0o755)
+        self._run(f"{PG_BIN}/initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE stride")
+
+    def _ctl(self, action: str) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off"
+        log = str(self.folder / "server.log")  # not our pipe: the server would hold it open
+        self._run(f"{PG_BIN}/pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "-m", "fast", action)
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def restart(self) -> None:
+        self._ctl("restart")
+
+    def stop(self) -> None:
+        self._ctl("stop")
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A `PrivatePostgres` with a `stride` database, stopped and removed afterwards. Not under pytest's tmp_path:
+    the `postgres` user may not enter root's private folders."""
+    folder = Path(tempfile.mkdtemp(prefix="stride-pg-"))
+    server = PrivatePostgres(folder / "pg")
+    try:
+        server.create()
+        yield server
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -3,78 +3,24 @@ replaces its dead connections without a 503 for every one of them, every acknowl
 and the API answers normally again within seconds. The server is the test's own (initdb in a temporary folder,
 on a free port), never the shared one."""
 
-import contextlib
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import flask_migrate
-import psycopg
 import pytest
 
 from app.extensions import db
 from app.models import BodyMetric
 from tests.conftest import bearer
-from tests.servers import free_port
+from tests.servers import PG_BIN, private_postgres
 
-BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), None)
-pytestmark = pytest.mark.skipif(BIN is None, reason="needs PostgreSQL's server binaries (.ci/run installs them)")
-
-
-class PrivatePostgres:
-    """initdb + pg_ctl in a folder of the test's, run as the `postgres` user when the test runs as root."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port = folder, free_port()
-        self.data = folder / "data"
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/stride"
-
-    def _run(self, *command: str) -> None:
-        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*as_postgres, *command], check=True, capture_output=True, timeout=120)
-
-    def create(self) -> None:
-        self.folder.mkdir(exist_ok=True)
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-            os.chmod(self.folder.parent, 0o755)
-        self._run(f"{BIN}/initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-        self.start()
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
-            conn.execute("CREATE DATABASE stride")
-
-    def _ctl(self, action: str) -> None:
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off"
-        log = str(self.folder / "server.log")  # not our pipe: the server would hold it open
-        self._run(f"{BIN}/pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "-m", "fast", action)
-
-    def start(self) -> None:
-        self._ctl("start")
-
-    def restart(self) -> None:
-        self._ctl("restart")
-
-    def stop(self) -> None:
-        self._ctl("stop")
+pytestmark = pytest.mark.skipif(PG_BIN is None, reason="needs PostgreSQL's server binaries (.ci/run installs them)")
 
 
 @pytest.fixture
 def postgres():
-    # Not under pytest's tmp_path: the `postgres` user may not enter root's private folder.
-    folder = Path(tempfile.mkdtemp(prefix="stride-pg-"))
-    server = PrivatePostgres(folder / "pg")
-    try:
-        server.create()
+    with private_postgres() as server:
         yield server
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_postgres_restart_under_traffic_is_503s_then_normal_answers_with_no_write_lost(app_factory, postgres):
