@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]) or ".", exist_ok=True)
     db.init_app(app)
+    app.teardown_appcontext(_remove_session)  # runs before flask-sqlalchemy's own (teardowns run last-added first)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             ping_after_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
@@ -84,6 +85,22 @@ def register_extensions(app: Flask) -> None:
         cors_allowed_origins=socket_origin_allowed,  # CORS_ORIGINS and the server's own origin
         channel=app.config["SOCKETIO_CHANNEL"],
     )
+
+
+def _remove_session(_exc) -> None:
+    """End the request's session; a connection that died under it (a database restart) is dropped by the pool and
+    logged, not raised from teardown, where it would turn an answered request into a 500."""
+    import logging
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        logging.getLogger(__name__).warning("could not end the database session cleanly: %s", error)
+        db.session.registry.clear()
 
 
 def _configure_limiter_storage(app: Flask) -> None:

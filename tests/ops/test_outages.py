@@ -5,7 +5,7 @@ import logging
 import pytest
 from flask_jwt_extended import create_access_token
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy import event
+from sqlalchemy import event, exc
 
 from app.errors import outages
 from app.extensions import db, limiter
@@ -152,3 +152,31 @@ def test_a_busy_pool_skips_the_ping_and_a_dropped_connection_costs_one_503(app_f
 
     assert_unavailable(client.get("/api/v1/exercises/", headers=headers), "database")
     assert client.get("/api/v1/exercises/", headers=headers).status_code == 200  # the pool started afresh
+
+
+def test_a_connection_that_dies_as_the_session_ends_leaves_the_answer_alone(app, client, user):
+    """A database restart can kill the connection between the answer and the session's closing ROLLBACK: the
+    answer stands (it was a 500 from the teardown)."""
+    headers = bearer(login(client, "alice")["access_token"])
+    with app.app_context():
+        engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+    armed = []
+
+    def die_on_rollback(conn):
+        if armed:
+            armed.clear()
+            died = dbapi.OperationalError("terminating connection due to administrator command")
+            raise exc.OperationalError("ROLLBACK", None, died)  # as SQLAlchemy wraps the driver's error
+
+    event.listen(engine, "rollback", die_on_rollback)
+    try:
+        armed.append(True)
+        answered = client.get("/api/v1/profile/", headers=headers)
+        after = client.get("/api/v1/profile/", headers=headers)
+    finally:
+        event.remove(engine, "rollback", die_on_rollback)
+
+    assert not armed  # the teardown's ROLLBACK did fail
+    assert answered.status_code == 200 and answered.json["username"] == "alice"
+    assert after.status_code == 200
