@@ -2,18 +2,21 @@
 before the use case runs, or answers the first answer again; an after-request hook keeps the answer (or frees the
 key when the request failed). The rules and the storage are `app/services/idempotency.py`."""
 
+import contextlib
 import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, Response, g, request
 from flask_jwt_extended import get_current_user
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.errors import RuleViolation
+from app.extensions import db
 from app.services import idempotency
 from app.services.idempotency import HEADER, Answer, Claim
 
@@ -22,6 +25,7 @@ log = logging.getLogger(__name__)
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Content-Type", "Location", "Set-Cookie")  # what a replay must carry besides the body
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+KEEP_ATTEMPTS, KEEP_PAUSE = 6, 0.5  # a database restart takes about a second
 BAD_KEY = "Must be 1 to 255 visible ASCII characters (a UUID is a good key)."
 
 
@@ -51,15 +55,25 @@ def keep_answer(response: Response) -> Response:
     claim = g.pop("idempotency_claim", None)
     if claim is None:
         return response
-    try:
-        if 200 <= response.status_code < 300:
-            headers = [(name, value) for name, value in response.headers.items() if name in KEPT_HEADERS]
-            idempotency.keep(claim, Answer(response.status_code, headers, response.get_data()))
-        else:
-            idempotency.release(claim)
-    except SQLAlchemyError:
-        # The use case's own commit stands; a retry then finds its key still claimed (409), never a second thing.
-        log.exception("could not keep the answer to Idempotency-Key %r", claim.key)
+    for attempt in range(KEEP_ATTEMPTS):
+        try:
+            if 200 <= response.status_code < 300:
+                headers = [(name, value) for name, value in response.headers.items() if name in KEPT_HEADERS]
+                idempotency.keep(claim, Answer(response.status_code, headers, response.get_data()))
+            else:
+                idempotency.release(claim)
+            return response
+        except OperationalError as error:  # the database went away after the use case's commit: wait for it
+            with contextlib.suppress(SQLAlchemyError):
+                db.session.rollback()
+            log.warning(
+                "could not keep the answer to Idempotency-Key %r (attempt %d): %s", claim.key, attempt + 1, error
+            )
+            time.sleep(KEEP_PAUSE)
+        except SQLAlchemyError:
+            break
+    # The use case's own commit stands; a retry then finds its key still claimed (409), never a second thing.
+    log.error("gave up keeping the answer to Idempotency-Key %r: its retries will be told 409", claim.key)
     return response
 
 

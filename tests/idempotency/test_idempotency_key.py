@@ -303,3 +303,30 @@ def test_every_creating_post_documents_the_header(client):
     for path in documented:
         assert "409" in spec["paths"][path]["post"]["responses"]
         assert "422" in spec["paths"][path]["post"]["responses"]
+
+
+def test_the_answer_is_kept_even_if_the_database_blinks_after_the_use_case_committed(
+    app, client, auth_headers, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from app import idempotency as http_idempotency
+    from app.services import idempotency as service
+
+    real_keep, failures = service.keep, [OperationalError("UPDATE", None, Exception("server closed the connection"))]
+
+    def keep_after_a_blink(claim, answer):
+        if failures:
+            raise failures.pop()
+        real_keep(claim, answer)
+
+    monkeypatch.setattr(service, "keep", keep_after_a_blink)
+    monkeypatch.setattr(http_idempotency, "KEEP_PAUSE", 0)
+
+    first = client.post("/api/v1/metrics/", json={"weight_kg": 80}, headers=keyed(auth_headers))
+    retry = client.post("/api/v1/metrics/", json={"weight_kg": 80}, headers=keyed(auth_headers))
+
+    assert not failures  # the first keep did fail
+    assert first.status_code == 201
+    assert retry.status_code == 201 and retry.headers["Idempotent-Replayed"] == "true"
+    assert count(app, BodyMetric) == 1
