@@ -13,8 +13,9 @@ def prune_expired() -> dict[str, int]:
 
 @periodic
 def reconcile_files() -> dict[str, int]:
-    """Re-enqueue or fail reports and exports whose job was lost with Redis or abandoned by a dead worker."""
-    return reconcile.reconcile()
+    """Re-enqueue or fail reports and exports whose job was lost with Redis or abandoned by a dead worker, and retry
+    (or fail) any other job whose worker was killed mid-job."""
+    return {**reconcile.reconcile(), "abandoned_jobs": reconcile.retry_abandoned_jobs()}
 
 
 @periodic

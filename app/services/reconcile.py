@@ -20,7 +20,7 @@ from app.extensions import db, redis_store
 from app.lib.file_jobs import job_retry
 from app.models import DataExport, FileStatus, OutboxJob, Report
 from app.models.base import utcnow
-from app.queueing import JobName, enqueue, get_queue
+from app.queueing import QUEUES, JobName, enqueue, get_queue
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,18 @@ def totals() -> dict[str, int]:
     """How many rows the reconciler re-enqueued and failed so far (since Redis last forgot)."""
     values = redis_store.client.hgetall(COUNTS_KEY)
     return {"requeued": int(values.get(b"requeued", 0)), "failed": int(values.get(b"failed", 0))}
+
+
+def retry_abandoned_jobs() -> int:
+    """RQ's own cleanup of every queue's started registry, run every minute instead of at a worker's ten-minute
+    maintenance: a job whose worker was killed outright (its heartbeats stopped) is retried while it has retries
+    left, else failed. Returns how many were abandoned."""
+    abandoned = 0
+    for name in QUEUES:
+        registry = StartedJobRegistry(queue=get_queue(name))
+        abandoned += len(registry.get_expired_job_ids())
+        registry.cleanup()
+    return abandoned
 
 
 def pending() -> dict[str, dict[str, int]]:

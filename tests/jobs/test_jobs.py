@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from rq import Retry
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
 
 from app.extensions import db, redis_store
@@ -249,3 +249,31 @@ def test_a_registry_name_that_names_no_function_fails_the_startup_check(monkeypa
     monkeypatch.setattr(queueing, "JobName", queueing.StrEnum("JobName", {"GONE": "app.jobs.maintenance.gone"}))
     with pytest.raises(LookupError, match="names no function"):
         queueing.check_jobs()
+
+
+def test_a_job_whose_worker_was_killed_mid_job_is_retried_within_a_minute_not_ten(app_factory):
+    """RQ's cleanup of abandoned jobs runs at a worker's ten-minute maintenance; reconcile_files runs it each minute.
+    A job with retries left goes back for another try, one without them is failed."""
+    from rq.registry import StartedJobRegistry
+
+    from app.services import reconcile
+
+    app = app_factory(JOBS_RUN_INLINE=False)
+    with app.app_context():
+        queue = get_queue("high")
+        jobs = {
+            "retried": enqueue_now(JobRequest("app.jobs.maintenance.ping", ("a",), queue="high", retry=Retry(max=2))),
+            "failed": enqueue_now(JobRequest("app.jobs.maintenance.ping", ("b",), queue="high", retry=None)),
+        }
+        registry = StartedJobRegistry(queue=queue)
+        for job in jobs.values():  # a worker took them, then was killed: its heartbeats stopped 2 minutes ago
+            queue.remove(job)
+            job.set_status(JobStatus.STARTED)
+            redis_store.client.zadd(registry.key, {f"{job.id}:execution": time.time() - 120})
+
+        assert reconcile.retry_abandoned_jobs() == 2
+
+        retried, failed = (Job.fetch(jobs[name].id, connection=redis_store.client) for name in ("retried", "failed"))
+        assert retried.get_status() in (JobStatus.QUEUED, JobStatus.SCHEDULED) and retried.retries_left == 1
+        assert failed.get_status() == JobStatus.FAILED
+        assert registry.count == 0
