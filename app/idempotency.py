@@ -51,7 +51,7 @@ def idempotent(view: Callable) -> Callable:
 
 
 def keep_answer(response: Response) -> Response:
-    """After a claimed request: keep a 2xx answer for retries; free the key of a failed one."""
+    """After a claimed request: keep a 2xx answer for retries; free the key of a refused one (4xx)."""
     claim = g.pop("idempotency_claim", None)
     if claim is None:
         return response
@@ -60,8 +60,10 @@ def keep_answer(response: Response) -> Response:
             if 200 <= response.status_code < 300:
                 headers = [(name, value) for name, value in response.headers.items() if name in KEPT_HEADERS]
                 idempotency.keep(claim, Answer(response.status_code, headers, response.get_data()))
-            else:
+            elif response.status_code < 500:
                 idempotency.release(claim)
+            # A 5xx (the database went away, maybe during the commit) leaves the claim alone: it exists only if the
+            # use case's transaction committed, and then a retry must not do it again.
             return response
         except OperationalError as error:  # the database went away after the use case's commit: wait for it
             with contextlib.suppress(SQLAlchemyError):

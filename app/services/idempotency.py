@@ -26,6 +26,11 @@ from app.models.base import utcnow
 KEPT_FOR = timedelta(hours=24)
 HEADER = "Idempotency-Key"
 IN_PROGRESS = "A request with this Idempotency-Key is still being answered; retry in a moment."
+ANSWER_LOST = (
+    "The request with this Idempotency-Key was carried out, but its answer was lost (the database failed as it "
+    "answered): look its result up instead of retrying, or use a new key to do it again."
+)
+ANSWERED_WITHIN = timedelta(seconds=60)  # a claim without an answer after this is not still running
 OTHER_REQUEST = "This Idempotency-Key was used with another request (method, path or body); use a new key."
 UNREADABLE = "The first answer to this Idempotency-Key can no longer be replayed; use a new key."
 
@@ -121,7 +126,7 @@ def _answer_of(found: IdempotencyKey, fingerprint: str) -> Answer:
     if found.fingerprint != fingerprint:
         raise RuleViolation(OTHER_REQUEST, {"headers": {HEADER: [OTHER_REQUEST]}})
     if found.status_code is None:
-        raise Conflict(IN_PROGRESS)
+        raise Conflict(IN_PROGRESS if utcnow() - found.created_at < ANSWERED_WITHIN else ANSWER_LOST)
     try:
         kept = json.loads(_fernet().decrypt(found.response))
     except InvalidToken as error:  # SECRET_KEY changed since

@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import Conflict
 from app.extensions import db
 from app.models import BodyMetric, Goal, Habit, IdempotencyKey, Post, User
 from app.models.base import utcnow
@@ -330,3 +331,47 @@ def test_the_answer_is_kept_even_if_the_database_blinks_after_the_use_case_commi
     assert first.status_code == 201
     assert retry.status_code == 201 and retry.headers["Idempotent-Replayed"] == "true"
     assert count(app, BodyMetric) == 1
+
+
+def test_a_request_that_failed_after_its_commit_is_not_done_again_by_its_retry(app, client, auth_headers, monkeypatch):
+    """A 5xx may come after the commit (the database went away as it acknowledged): the key's claim committed with
+    the thing, so a retry is told so (409), and nothing is created twice."""
+    from app.errors import ServiceUnavailable
+    from app.services import metrics
+
+    real = metrics.record
+
+    def commits_then_fails(*args, **kwargs):
+        real(*args, **kwargs)
+        raise ServiceUnavailable("The database is unavailable.")
+
+    monkeypatch.setattr(metrics, "record", commits_then_fails)
+    first = client.post("/api/v1/metrics/", json={"weight_kg": 80}, headers=keyed(auth_headers))
+    monkeypatch.setattr(metrics, "record", real)
+    retry = client.post("/api/v1/metrics/", json={"weight_kg": 80}, headers=keyed(auth_headers))
+
+    assert first.status_code == 503
+    assert retry.status_code == 409
+    assert count(app, BodyMetric) == 1
+
+
+def test_a_claim_left_without_an_answer_says_its_answer_was_lost(app, client, auth_headers, user):
+    with app.app_context():
+        created = utcnow() - timedelta(minutes=5)
+        fingerprint = "f" * 64
+        db.session.add(
+            IdempotencyKey(
+                scope=f"user:{user}",
+                key=KEY,
+                fingerprint=fingerprint,
+                created_at=created,
+                expires_at=utcnow() + timedelta(1),
+            )
+        )
+        db.session.commit()
+    from app.services import idempotency as service
+
+    with app.test_request_context(), pytest.raises(Conflict) as refused:
+        service.claim(service.Claim(f"user:{user}", KEY, fingerprint))
+
+    assert "answer was lost" in refused.value.message
