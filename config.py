@@ -253,6 +253,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    DEBUG = False  # whatever FLASK_DEBUG says: Werkzeug's debugger runs code from the browser
     SESSION_COOKIE_SECURE = True
     JWT_COOKIE_SECURE = env_bool("JWT_COOKIE_SECURE", True)
 

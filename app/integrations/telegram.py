@@ -25,11 +25,18 @@ def send_message(chat_id: str, text: str) -> None:
         raise TelegramError("TELEGRAM_BOT_TOKEN is not set")
     url = f"{config['TELEGRAM_API_URL'].rstrip('/')}/bot{token}/sendMessage"
     try:
-        response = requests.post(url, json={"chat_id": chat_id, "text": text}, timeout=config["TELEGRAM_TIMEOUT"])
+        # No redirects: a redirect would carry the message (a login code, say) to whatever host it names.
+        response = requests.post(
+            url, json={"chat_id": chat_id, "text": text}, timeout=config["TELEGRAM_TIMEOUT"], allow_redirects=False
+        )
     except requests.RequestException as exc:
         log.warning("telegram: sending to chat %s failed: %s", chat_id, type(exc).__name__)
         raise TelegramError(f"request failed: {type(exc).__name__}") from exc
-    body = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+    try:
+        body = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+    except ValueError:  # not JSON, whatever its Content-Type says
+        body = {}
+    body = body if isinstance(body, dict) else {}
     if response.status_code != 200 or not body.get("ok"):
         log.warning("telegram: chat %s answered %s %s", chat_id, response.status_code, body.get("description"))
         raise TelegramError(f"Telegram answered {response.status_code}: {body.get('description', '')}")

@@ -51,11 +51,13 @@ def is_genuine_webhook(path_secret: str, header_secret: str | None) -> bool:
 
 def handle_update(update: dict) -> str:
     """Complete a link from the bot's chat: `/start CODE` or `CODE`. Returns what happened."""
-    message = update.get("message") or {}
-    chat_id = (message.get("chat") or {}).get("id")
-    text = (message.get("text") or "").strip().upper()
-    if chat_id is None:
-        return "ignored"
+    message = update.get("message")
+    chat = message.get("chat") if isinstance(message, dict) else None
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    text = message.get("text") if isinstance(message, dict) else None
+    text = text.strip().upper() if isinstance(text, str) else ""
+    if not _is_chat_id(chat_id):
+        return "ignored"  # not a message from a chat as Telegram sends them: nothing to answer
     match = _CODE_IN_TEXT.search(text)
     user_id = redis_store.client.getdel(LINK_CODE.format(match.group(1))) if match else None
     user = db.session.get(User, int(user_id)) if user_id else None
@@ -70,6 +72,11 @@ def handle_update(update: dict) -> str:
     send_after_commit(str(chat_id), f"Linked to Stride as {user.username}. Reminders will arrive here.")
     db.session.commit()
     return "linked"
+
+
+def _is_chat_id(value) -> bool:
+    """Telegram's chat ids are integers of at most 52 bits (negative for groups); anything else is not a chat."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53
 
 
 def require_configured() -> None:
