@@ -13,7 +13,7 @@ from http import HTTPStatus
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import aliased
 from werkzeug.datastructures import FileStorage as Upload
 
@@ -166,7 +166,16 @@ def viewable_by(viewer: User) -> ColumnElement[bool]:
         .join(author, author.id == Post.author_id)
         .where(
             PostMedia.media_id == MediaAsset.id,
-            visibility.visible_to(viewer, owner_id=Post.author_id, privacy=Post.visibility),
+            or_(  # as posts.seen_by: a group's post by the group's rule, the others by their privacy
+                and_(
+                    Post.group_id.is_(None),
+                    visibility.visible_to(viewer, owner_id=Post.author_id, privacy=Post.visibility),
+                ),
+                and_(
+                    Post.group_id.is_not(None),
+                    visibility.visible_in_group_to(viewer, owner_id=Post.author_id, group_id=Post.group_id),
+                ),
+            ),
             visibility.not_hidden_from(viewer, Post.hidden_at, Post.author_id),
             or_(author.is_active, author.id == viewer.id),
         )
