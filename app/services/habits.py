@@ -100,7 +100,8 @@ def _check_rules(user: User, habit: Habit, changed: set[str]) -> None:
         raise RuleViolation("A pleasant habit has neither a reward nor a related habit.", field=field)
     if habit.related_habit_id is not None:
         related = db.session.get(Habit, habit.related_habit_id)
-        if related is None or (related.user_id != user.id and not related.is_public) or related.id == habit.id:
+        seen = related is not None and (related.user_id == user.id or _shown_to_others(related, user))
+        if not seen or related.id == habit.id:  # one the caller may not see is answered as one that does not exist
             raise RuleViolation("The related habit must be your own or a public habit.", field="related_habit_id")
         if not related.is_pleasant:
             raise RuleViolation("The related habit must be a pleasant habit.", field="related_habit_id")
