@@ -6,6 +6,7 @@ the embedded default) and `file` (writes .eml files under `MAIL_FILE_DIR`).
 
 import logging
 import os
+import re
 import smtplib
 import ssl
 import uuid
@@ -31,14 +32,14 @@ def send_after_commit(email: Email) -> None:
     enqueue(JobName.SEND_EMAIL, asdict(email), queue="high")
 
 
-def build_message(email: Email, *, readable: bool = False) -> EmailMessage:
+def build_message(email: Email, *, readable: bool = False, message_id: str | None = None) -> EmailMessage:
     """The MIME message; `readable` keeps the body as plain UTF-8 text (8bit) instead of quoted-printable,
     so a link in a file or the log can be copied whole (used where no SMTP server sees it)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = email.to
     message["Subject"] = email.subject
-    message["Message-ID"] = f"<{uuid.uuid4().hex}@stride>"
+    message["Message-ID"] = message_id or f"<{uuid.uuid4().hex}@stride>"
     fits_8bit = readable and all(len(line.encode()) <= 998 for line in email.text.splitlines())
     message.set_content(email.text, cte="8bit" if fits_8bit else None)
     return message
@@ -50,16 +51,19 @@ def as_text(message: EmailMessage) -> str:
     return f"{headers}\n{message.get_content()}"
 
 
-def deliver(email: Email) -> None:
+def deliver(email: Email, message_id: str | None = None) -> None:
+    """Send the email. A job passes a Message-ID of its own (`<job id@stride>`): a retry of a job that died after
+    sending sends the same message again, which mail clients show once (and the file backend writes once)."""
     config = current_app.config
     backend = config.get("MAIL_BACKEND") or ("smtp" if config.get("MAIL_SERVER") else "console")
-    message = build_message(email, readable=backend != "smtp")
+    message = build_message(email, readable=backend != "smtp", message_id=message_id)
     if backend == "smtp":
         _send_smtp(message)
     elif backend == "file":
         directory = config["MAIL_FILE_DIR"]
         os.makedirs(directory, exist_ok=True)
-        path = os.path.join(directory, f"{uuid.uuid4().hex}.eml")
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", message["Message-ID"].strip("<>"))
+        path = os.path.join(directory, f"{name}.eml")
         with open(path, "wb") as handle:
             handle.write(bytes(message))
         log.info("email to %s written to %s", email.to, path)

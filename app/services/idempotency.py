@@ -30,7 +30,7 @@ ANSWER_LOST = (
     "The request with this Idempotency-Key was carried out, but its answer was lost (the database failed as it "
     "answered): look its result up instead of retrying, or use a new key to do it again."
 )
-ANSWERED_WITHIN = timedelta(seconds=60)  # a claim without an answer after this is not still running
+ANSWERED_WITHIN = timedelta(seconds=30)  # gunicorn's timeout: a claim unanswered longer is not still running
 OTHER_REQUEST = "This Idempotency-Key was used with another request (method, path or body); use a new key."
 UNREADABLE = "The first answer to this Idempotency-Key can no longer be replayed; use a new key."
 

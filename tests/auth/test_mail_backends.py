@@ -50,3 +50,23 @@ def test_file_email_holds_the_reset_link_whole(app_factory, tmp_path):
     raw = written.read_bytes().decode("utf-8")
     assert "Subject: Reset your Stride password" in raw
     request_reset_and_use_link(app, raw)
+
+
+def test_a_retried_email_job_is_the_same_message_not_a_second_one(app_factory, tmp_path):
+    """A worker killed after sending makes RQ run the job again: the retry carries the job's Message-ID, which mail
+    clients show once, and the file backend writes once."""
+    from dataclasses import asdict
+
+    from app.integrations.mail import Email
+    from app.queueing import JobName, JobRequest, enqueue_now
+
+    app = app_factory(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path))
+    email = asdict(Email("alice@example.com", "Hello", "Once."))
+    with app.app_context():
+        for _ in range(2):  # the same job, run twice
+            enqueue_now(JobRequest(JobName.SEND_EMAIL, (email,), job_id="outbox-abc123"))
+        enqueue_now(JobRequest(JobName.SEND_EMAIL, (email,), job_id="outbox-def456"))  # another email
+
+    written = sorted(path.name for path in tmp_path.glob("*.eml"))
+    assert written == ["outbox-abc123_stride.eml", "outbox-def456_stride.eml"]
+    assert "Message-ID: <outbox-abc123@stride>" in (tmp_path / written[0]).read_text()
