@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from rq import Retry
 from rq.exceptions import NoSuchJobError
+from rq.intermediate_queue import IntermediateQueue
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.worker import Worker
@@ -115,14 +116,21 @@ def totals() -> dict[str, int]:
 
 
 def retry_abandoned_jobs() -> int:
-    """RQ's own cleanup of every queue's started registry, run every minute instead of at a worker's ten-minute
-    maintenance: a job whose worker was killed outright (its heartbeats stopped) is retried while it has retries
-    left, else failed. Returns how many were abandoned."""
+    """RQ's own cleanup of every queue's started registry and intermediate list, run every minute instead of at a
+    worker's ten-minute maintenance: a job whose worker was killed outright (its heartbeats stopped, or it died
+    between taking the job and starting it) is retried while it has retries left, else failed. Returns how many
+    started jobs were abandoned."""
     abandoned = 0
     for name in QUEUES:
-        registry = StartedJobRegistry(queue=get_queue(name))
+        queue = get_queue(name)
+        registry = StartedJobRegistry(queue=queue)
         abandoned += len(registry.get_expired_job_ids())
         registry.cleanup()
+        # A job a worker took off the queue but died before starting waits in RQ's intermediate list: RQ's cleanup
+        # (seen twice a minute apart, then failed or retried) needs a worker to act as; one that never registers.
+        stuck = IntermediateQueue(queue.key, redis_store.client)
+        if stuck.get_job_ids():
+            stuck.cleanup(Worker([queue], connection=redis_store.client), queue)
     return abandoned
 
 

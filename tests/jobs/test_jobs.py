@@ -277,3 +277,25 @@ def test_a_job_whose_worker_was_killed_mid_job_is_retried_within_a_minute_not_te
         assert retried.get_status() in (JobStatus.QUEUED, JobStatus.SCHEDULED) and retried.retries_left == 1
         assert failed.get_status() == JobStatus.FAILED
         assert registry.count == 0
+
+
+def test_a_job_a_killed_worker_took_off_the_queue_but_never_started_is_retried(app_factory):
+    from rq.intermediate_queue import IntermediateQueue
+
+    from app.services import reconcile
+
+    app = app_factory(JOBS_RUN_INLINE=False)
+    with app.app_context():
+        queue = get_queue("high")
+        job = enqueue_now(JobRequest("app.jobs.maintenance.ping", ("c",), queue="high", retry=Retry(max=2)))
+        stuck = IntermediateQueue(queue.key, redis_store.client)
+        redis_store.client.lmove(queue.key, stuck.key)  # what a worker's dequeue does, before it starts the job
+        assert queue.count == 0
+
+        reconcile.retry_abandoned_jobs()  # first seen
+        redis_store.client.set(stuck.get_first_seen_key(job.id), time.time() - 120)  # ...two minutes ago
+        reconcile.retry_abandoned_jobs()
+
+        assert stuck.get_job_ids() == []
+        job = Job.fetch(job.id, connection=redis_store.client)
+        assert job.get_status() in (JobStatus.QUEUED, JobStatus.SCHEDULED) and job.retries_left == 1
