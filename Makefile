@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test schemathesis lint format worker scheduler bench clean
+.PHONY: run test schemathesis lint format worker scheduler bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench: $(VENV)/.installed-dev  ## Benchmarks on PostgreSQL (bench/README.md); e.
 		echo "== bench.$$name $$*"; \
 		$(BIN)/python -m bench.$$name "$$@" || { echo "bench.$$name missed its targets or failed"; status=1; }; \
 	done; exit $$status
+
+SOAK_SECONDS ?= 600
+soak: $(VENV)/.installed-dev  ## Mixed load with Redis, PostgreSQL and worker faults, then no write lost, no effect twice
+	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/js/node_modules
