@@ -177,9 +177,15 @@ class ThreadRQScheduler(RQScheduler):
         pass
 
 
+MAINTENANCE_EVERY = 60
+"""Seconds between a worker's maintenance (RQ's default: 600), which is also when a worker takes over the retry
+scheduler of one that was killed: until then, retries of failed jobs wait."""
+
+
 def build_worker(app: Flask, worker_class: type = AppWorker, queues: tuple[str, ...] = QUEUES):
     connection = app.extensions["redis"]
-    worker = worker_class([get_queue(name, app) for name in queues], connection=connection)
+    queues = [get_queue(name, app) for name in queues]
+    worker = worker_class(queues, connection=connection, maintenance_interval=MAINTENANCE_EVERY)
     worker.app = app
     return worker
 
