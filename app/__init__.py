@@ -53,6 +53,7 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401 - every model, for Alembic and relationships
     from app.extensions import api, cors, db, jwt, limiter, migrate, redis_store, socketio
+    from app.integrations import realtime
     from app.lib.sql import ping_after_idle
     from app.security import socket_origin_allowed
 
@@ -81,9 +82,12 @@ def register_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         async_mode="threading",
-        message_queue=app.config["REDIS_URL"] if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None,
+        # Always given (None: in memory), so no manager of an earlier app in this process is reused.
+        client_manager=realtime.message_queue(
+            app.config["REDIS_URL"] if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None,
+            app.config["SOCKETIO_CHANNEL"],
+        ),
         cors_allowed_origins=socket_origin_allowed,  # CORS_ORIGINS and the server's own origin
-        channel=app.config["SOCKETIO_CHANNEL"],
     )
 
 

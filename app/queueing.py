@@ -10,6 +10,12 @@ then, the row stays, and the relay loop of the worker process (a thread of the w
 retries it with backoff until Redis is back. Each relay writes the job and a marker named by the row's token in
 one Redis transaction, and a row whose marker exists is only deleted, so a relayer that dies between queueing a
 job and deleting its row never gets it queued twice.
+
+**Live events** (`emit`): Socket.IO emits that must not be lost (a revoked login's sockets disconnected, a room
+closed on someone who left, notification and chat pushes) are outbox rows too, on the pseudo-queue `live`: the
+relay makes the emit itself, through the Socket.IO message queue, instead of queueing a job. An emit the message
+queue refuses (Redis down) leaves its row for the relay loop. An emit is at least once: a relayer that dies after
+emitting and before deleting the row has it emitted again, and clients know events by the ids they carry.
 """
 
 import logging
@@ -33,6 +39,7 @@ from app.transactions import PENDING, lock_for_write
 log = logging.getLogger(__name__)
 
 QUEUES = ("high", "default", "low")
+LIVE = "live"  # not an RQ queue: the outbox rows of `emit`, which the relay runs itself
 """Workers listen to these, in priority order: `high` for what a person waits on (emails, Telegram),
 `default` for media and reports, `low` for periodic housekeeping."""
 
@@ -41,6 +48,7 @@ RELAYED_KEY = "stride:outbox:relayed:{}"
 RELAYED_FOR = 7 * 24 * 3600  # seconds a relay's marker is kept: far longer than a row can wait to be deleted
 LOOP_DELAY = timedelta(seconds=2)  # the loop leaves a fresh row to its own process's after-commit relay
 RELAY_BATCH = 100
+POISONED_DELAY = timedelta(hours=1)  # a row whose relay raised something other than a Redis error waits this long
 
 
 class JobName(StrEnum):
@@ -56,6 +64,17 @@ class JobName(StrEnum):
     PING = "app.jobs.maintenance.ping"
 
 
+class Live(StrEnum):
+    """Every Socket.IO emit made through the outbox (`emit`), as the dotted path of the function the relay calls."""
+
+    TO_CONVERSATION = "app.integrations.realtime.emit_to_conversation"
+    CLOSE_CONVERSATION_ROOM = "app.integrations.realtime.close_conversation_room"
+    DISCONNECT_SESSIONS = "app.integrations.realtime.disconnect_sessions"
+    BROADCAST = "app.integrations.realtime.broadcast"
+    NOTIFICATIONS = "app.services.notifications.push_stored"
+    UNREAD_COUNT = "app.services.notifications.push_unread_count"
+
+
 def resolve_job(name: str) -> Callable:
     module, _, function = name.rpartition(".")
     job = getattr(import_module(module), function, None)
@@ -65,8 +84,9 @@ def resolve_job(name: str) -> Callable:
 
 
 def check_jobs() -> None:
-    """Import every job in `JobName`: a name that resolves to nothing fails here, at startup."""
-    for job in JobName:
+    """Import every job in `JobName` and every emit in `Live`: a name that resolves to nothing fails here, at
+    startup."""
+    for job in (*JobName, *Live):
         resolve_job(job.value)
 
 
@@ -78,11 +98,11 @@ def _job_name(func: JobName | Callable) -> str | Callable:
     return func
 
 
-def get_queue(name: str = "default", app: Flask | None = None) -> Queue:
+def get_queue(name: str = "default", app: Flask | None = None, queue_class: type[Queue] = Queue) -> Queue:
     app = app or current_app._get_current_object()
     if name not in QUEUES:
         raise ValueError(f"unknown queue {name!r}")
-    return Queue(
+    return queue_class(
         name,
         connection=app.extensions["redis"],
         is_async=not app.config["JOBS_RUN_INLINE"],
@@ -134,15 +154,29 @@ def enqueue(
     """Write the job to the outbox in the current transaction; it reaches its queue after the commit (never if
     the transaction rolls back). Arguments must be JSON values (ids, strings, dicts of them)."""
     request = JobRequest(func, args, kwargs, queue, retry, job_id)
-    row = OutboxJob(
-        func=request.func if isinstance(request.func, str) else f"{request.func.__module__}.{request.func.__name__}",
-        args=list(request.args),
-        kwargs=request.kwargs,
-        queue=request.queue,
-        retry=None if retry is None else {"max": retry.max, "intervals": list(retry.intervals)},
-        job_id=request.job_id,
-        available_at=utcnow() + LOOP_DELAY,
+    _write(
+        OutboxJob(
+            func=request.func
+            if isinstance(request.func, str)
+            else f"{request.func.__module__}.{request.func.__name__}",
+            args=list(request.args),
+            kwargs=request.kwargs,
+            queue=request.queue,
+            retry=None if retry is None else {"max": retry.max, "intervals": list(retry.intervals)},
+            job_id=request.job_id,
+        )
     )
+
+
+def emit(event: Live, *args, **kwargs) -> None:
+    """Write a Socket.IO emit to the outbox in the current transaction: `event`'s function runs with these
+    arguments (JSON values) right after the commit, or, if the message queue is unreachable then, once it is back."""
+    _write(OutboxJob(func=Live(event).value, args=list(args), kwargs=kwargs, queue=LIVE))
+
+
+def _write(row: OutboxJob) -> None:
+    """Add the row to the current transaction, with the one after-commit relay of the transaction's rows."""
+    row.available_at = utcnow() + LOOP_DELAY
     db.session.add(row)
     session = db.session()
     relay = next((c for c in session.info.get(PENDING, ()) if isinstance(c, _RelayAfterCommit)), None)
@@ -183,12 +217,16 @@ def relay_outbox(app: Flask | None = None, *, ids: list[int] | None = None, now:
     if app.config["JOBS_RUN_INLINE"]:
         return _run_inline(rows, app)
     relayed = 0
-    for row in rows:
+    for index, row in enumerate(rows):
         try:
             _relay(row, app)
         except RedisError as error:
-            _postpone(rows[relayed:], now, error)
+            _postpone(rows[index:], now, error)
             break
+        except Exception as error:  # a row that cannot be relayed (a bug): kept and shown, not blocking the others
+            log.exception("outbox: %s %s cannot be relayed; kept for an hour", row.queue, row.func)
+            _postpone([row], now, error, delay=POISONED_DELAY)
+            continue
         session.delete(row)
         relayed += 1
     session.commit()
@@ -222,7 +260,11 @@ def _request_of(row: OutboxJob) -> JobRequest:
 
 
 def _relay(row: OutboxJob, app: Flask) -> None:
-    """Queue the row's job, with its relay marker, in one Redis transaction; nothing if the marker exists."""
+    """Queue the row's job, with its relay marker, in one Redis transaction; nothing if the marker exists.
+    A live row: make its emit (raises RedisError if the message queue refuses it)."""
+    if row.queue == LIVE:
+        resolve_job(row.func)(*row.args, **row.kwargs)
+        return
     client = app.extensions["redis"]
     marker = RELAYED_KEY.format(row.token)
     if client.exists(marker):
@@ -243,17 +285,21 @@ def _relay(row: OutboxJob, app: Flask) -> None:
         pipe.execute()
 
 
-def _postpone(rows: list[OutboxJob], now: datetime, error: Exception) -> None:
+def _postpone(rows: list[OutboxJob], now: datetime, error: Exception, *, delay: timedelta | None = None) -> None:
     for row in rows:
         row.attempts += 1
-        row.available_at = now + timedelta(seconds=min(10, 2**row.attempts))
+        row.available_at = now + (delay or timedelta(seconds=min(10, 2**row.attempts)))
         row.last_error = f"{type(error).__name__}: {error}"[:255]
-    log.warning("outbox: Redis unreachable (%s); %d job(s) wait for the relay loop", error, len(rows))
+    if delay is None:
+        log.warning("outbox: Redis unreachable (%s); %d row(s) wait for the relay loop", error, len(rows))
 
 
 def _run_inline(rows: list[OutboxJob], app: Flask) -> int:
     """Tests (JOBS_RUN_INLINE): delete the rows, commit, then run each job at once in its own session."""
-    requests = [_request_of(row) for row in rows]
+    live = [row for row in rows if row.queue == LIVE]
+    for row in live:  # emits first, as the relay makes them, in the relay's transaction
+        _relay(row, app)
+    requests = [_request_of(row) for row in rows if row.queue != LIVE]
     for row in rows:
         db.session.delete(row)
     db.session.commit()
@@ -262,4 +308,4 @@ def _run_inline(rows: list[OutboxJob], app: Flask) -> int:
             enqueue_now(request, app)
         except Exception:  # as a worker would: one failing job neither stops the others nor the request
             log.exception("inline job %s failed", request.func)
-    return len(requests)
+    return len(rows)

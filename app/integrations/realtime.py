@@ -7,6 +7,8 @@ connected to any web process receives events produced anywhere; in embedded mode
 import logging
 import time
 
+import socketio as python_socketio
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from app.extensions import redis_store, socketio
@@ -21,6 +23,31 @@ SESSION_SOCKETS = "stride:session-sockets:{}"  # auth session id → "namespace 
 CHAT_PRESENCE = "stride:chat-presence:{}"  # user id → ZSET of their connected chat sockets, scored by expiry
 TRACK_TTL = 31 * 24 * 3600
 PRESENCE_TTL = 3600  # a chat socket counts as present this long after its last sign of life
+
+
+class EmitFailed(RedisConnectionError):
+    """The Socket.IO message queue refused an emit: the outbox keeps it for a later try."""
+
+
+class MessageQueue(python_socketio.RedisManager):
+    """python-socketio's Redis manager, except that an emit it cannot publish raises `EmitFailed` instead of being
+    logged and dropped, so an emit made through the outbox (`app.queueing.emit`) is tried again later."""
+
+    def _publish(self, data):
+        for last_try in (False, True):  # a second try on a fresh connection, as the parent does
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                return self.redis.publish(self.channel, self.json.dumps(data))
+            except Exception as error:
+                self.connected = False
+                if last_try:
+                    raise EmitFailed(f"cannot publish to the Socket.IO message queue: {error}") from error
+
+
+def message_queue(url: str | None, channel: str) -> MessageQueue | None:
+    """The client manager every process emits through: Redis at `url`, or none (one process: in memory)."""
+    return MessageQueue(url, channel=channel) if url else None
 
 
 def user_room(user_id: int) -> str:

@@ -10,11 +10,11 @@ from sqlalchemy import exists, or_, select, update
 
 from app.errors import Conflict, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
-from app.integrations import mail, realtime
+from app.integrations import mail
 from app.models import AuditType, AuthSession, OneTimeToken, Role, TokenPurpose, User
 from app.models.base import utcnow
 from app.models.users import password_hasher
-from app.queueing import JobName, enqueue, on_commit
+from app.queueing import JobName, Live, emit, enqueue
 from app.services import audit, mfa, notifications, tokens
 from app.services.audit import ClientInfo
 from app.services.tokens import TokenPair
@@ -206,7 +206,7 @@ def _revoke(sessions: list[AuthSession], reason: str) -> None:
     """Revoke in Redis first (what every process checks), then mark the rows; the caller commits."""
     tokens.revoke_sessions_in_redis(sessions)
     session_ids = [session.id for session in sessions]
-    on_commit(lambda: realtime.disconnect_sessions(session_ids))
+    emit(Live.DISCONNECT_SESSIONS, session_ids)
     now = utcnow()
     for session in sessions:
         if session.revoked_at is None:

@@ -24,7 +24,7 @@ from app.integrations import realtime
 from app.lib.sql import insert_ignore
 from app.models import Conversation, ConversationMember, Message, NotificationType, User
 from app.models.base import utcnow
-from app.queueing import on_commit
+from app.queueing import Live, emit
 from app.services import notifications, visibility
 from app.services.groups import group_names
 from app.services.notifications import Target
@@ -226,7 +226,7 @@ def send_message(
     _notify_absent(user, conversation_id, [m for m in member_ids if m != user.id], text)
     payload = message_payload(message)
     wire = payload | {"created_at": payload["created_at"].isoformat()}  # as the REST and the ack render it
-    on_commit(lambda: realtime.emit_to_conversation(conversation_id, member_ids, "message", wire, skip_sid=skip_sid))
+    emit(Live.TO_CONVERSATION, conversation_id, member_ids, "message", wire, skip_sid=skip_sid)
     db.session.commit()
     return payload, True
 
@@ -294,7 +294,7 @@ def delete_message(user: User, message_id: int) -> None:
         conversation_id = message.conversation_id
         member_ids = _member_ids(conversation_id)
         payload = {"conversation_id": conversation_id, "message_id": message_id}
-        on_commit(lambda: realtime.emit_to_conversation(conversation_id, member_ids, "deleted", payload))
+        emit(Live.TO_CONVERSATION, conversation_id, member_ids, "deleted", payload)
     db.session.commit()
 
 
@@ -327,7 +327,7 @@ def mark_read(user: User, conversation_id: int, message_id: int) -> dict:
     if moved.rowcount == 1:
         member_ids = _member_ids(conversation_id)
         payload = {"conversation_id": conversation_id, "user_id": user.id, "message_id": message_id}
-        on_commit(lambda: realtime.emit_to_conversation(conversation_id, member_ids, "read", payload))
+        emit(Live.TO_CONVERSATION, conversation_id, member_ids, "read", payload)
     db.session.commit()
     return receipt
 

@@ -21,7 +21,6 @@ from sqlalchemy import Select, delete, exists, func, select
 
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
-from app.integrations import realtime
 from app.lib.sql import insert_ignore
 from app.models import (
     Conversation,
@@ -35,7 +34,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.queueing import on_commit
+from app.queueing import Live, emit
 from app.services import notifications, timelines, visibility
 from app.services.notifications import Target
 from app.services.users import user_cards
@@ -197,7 +196,7 @@ def delete_group(viewer: User, group_id: int) -> None:
     conversation_id = _conversation_id(group.id)
     db.session.delete(group)
     if conversation_id is not None:
-        on_commit(lambda: realtime.close_conversation_room(conversation_id))
+        emit(Live.CLOSE_CONVERSATION_ROOM, conversation_id)
     db.session.commit()
 
 
@@ -378,7 +377,7 @@ def _remove_member(group: Group, user_id: int) -> None:
                 ConversationMember.conversation_id == conversation_id, ConversationMember.user_id == user_id
             )
         )
-        on_commit(lambda: realtime.close_conversation_room(conversation_id))
+        emit(Live.CLOSE_CONVERSATION_ROOM, conversation_id)
     timelines.remove_group(user_id, group.id)
 
 

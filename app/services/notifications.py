@@ -19,7 +19,7 @@ from app.integrations import mail, realtime, telegram
 from app.lib.dates import local_now
 from app.lib.sql import is_postgresql
 from app.models import Channel, Notification, NotificationPreferences, NotificationType, User
-from app.queueing import on_commit
+from app.queueing import Live, emit
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def notify_each(
         and recipients[draft.recipient_id].wants(type, Channel.IN_APP)
     ]
     payloads = [_payload(row) for row in _insert_rows(rows)]
-    on_commit(lambda: _push(payloads))
+    emit(Live.NOTIFICATIONS, [payload["id"] for payload in payloads])
     for draft in drafts:
         recipient = recipients.get(draft.recipient_id)
         if recipient is None or recipient.quiet(now):
@@ -209,7 +209,7 @@ def notify_from(type: NotificationType, source: Select) -> int:
         }
         for id, recipient_id, target_type, target_id, message in notices
     ]
-    on_commit(lambda: _push(payloads))
+    emit(Live.NOTIFICATIONS, [payload["id"] for payload in payloads])
     for message, email, chat_id, timezone, quiet_start, quiet_end in outside:
         if not _quiet(timezone, quiet_start, quiet_end, now):
             _send_outside_the_app(message, email=email, chat_id=chat_id)
@@ -309,7 +309,26 @@ def _row(draft: Draft, type: NotificationType, now: datetime) -> dict:
     }
 
 
+def push_stored(ids: list[int]) -> None:
+    """The live push of stored notifications (`Live.NOTIFICATIONS`, after their commit): each to its recipient's
+    room, then each recipient's unread count. One deleted since is not pushed."""
+    table = Notification.__table__
+    payloads = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        payloads += map(_payload, db.session.execute(select(table).where(table.c.id.in_(chunk))).mappings())
+    payloads.sort(key=lambda payload: payload["id"])
+    _push(payloads)
+
+
+def push_unread_count(user_id: int) -> None:
+    """`Live.UNREAD_COUNT`: a person's unread count, as it is when the emit is made."""
+    realtime.emit_to_user(user_id, "unread_count", {"count": unread_counts([user_id]).get(user_id, 0)})
+
+
 def _push(payloads: list[dict]) -> None:
+    if not payloads:
+        return
     counts = unread_counts([p["recipient_id"] for p in payloads])
     for payload in payloads:
         realtime.emit_to_user(payload["recipient_id"], "notification", payload)
@@ -395,7 +414,7 @@ def announce_to_all(message: str) -> int:
         "created_at": now.isoformat(),
         "broadcast": True,
     }
-    on_commit(lambda: realtime.broadcast("notification", payload))
+    emit(Live.BROADCAST, "notification", payload)
     db.session.commit()
     return count
 
@@ -444,10 +463,7 @@ def mark_read(user: User, ids: list[int] | None) -> int:
     if ids is not None:
         query = query.where(Notification.id.in_(ids))
     changed = db.session.execute(query.values(is_read=True)).rowcount
-    user_id = user.id
-    on_commit(
-        lambda: realtime.emit_to_user(user_id, "unread_count", {"count": unread_counts([user_id]).get(user_id, 0)})
-    )
+    emit(Live.UNREAD_COUNT, user.id)
     db.session.commit()
     return changed
 
