@@ -12,9 +12,9 @@ import time
 
 import redis
 from flask import Flask
-from rq import SimpleWorker, Worker, worker_registration
+from rq import Queue, SimpleWorker, Worker, worker_registration
 from rq.cron import CronScheduler
-from rq.exceptions import SchedulerNotFound
+from rq.exceptions import DequeueTimeout, SchedulerNotFound
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 
@@ -83,11 +83,50 @@ class ResilientRQScheduler(RQScheduler):
                     return None
 
 
-class AppWorker(AppContextMixin, Worker):
-    """The production worker: forks a work horse per job, like RQ's own; survives Redis restarts."""
+class ReliableQueue(Queue):
+    """RQ's queue, except that a worker on several queues takes a job by moving it (LMOVE) to the queue's
+    intermediate list, as RQ does only for a worker on one queue. On several, RQ pops it (BLPOP): a job popped by a
+    worker killed before the job reaches the started registry, or whose pop Redis made but never answered (killed
+    at that moment), was in no list at all, and lost. In the intermediate list it is found by `reconcile_files`
+    (RQ's cleanup of the list) and retried. Queues are swept in priority order; between sweeps the worker blocks on
+    its first queue for `POLL` seconds at most."""
 
+    POLL = 0.5
+
+    @classmethod
+    def dequeue_any(cls, queues, timeout, connection, job_class=None, serializer=None, death_penalty_class=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        options = {"job_class": job_class, "serializer": serializer, "death_penalty_class": death_penalty_class}
+        while True:
+            taken = next(filter(None, (cls.lmove(connection, queue.key, None) for queue in queues)), None)
+            if taken is None:
+                if deadline is None:
+                    return None  # burst: every queue is empty
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise DequeueTimeout(timeout, [queue.key for queue in queues])
+                try:
+                    taken = cls.lmove(connection, queues[0].key, min(cls.POLL, left))
+                except DequeueTimeout:
+                    continue
+            queue_key, job_id = (part.decode() if isinstance(part, bytes) else part for part in taken)
+            found = cls._fetch_dequeued_job(connection, queue_key, job_id, **options)
+            if found is not None:
+                return found  # else the job no longer exists: take the next
+
+
+class AppWorker(AppContextMixin, Worker):
+    """The production worker: forks a work horse per job, like RQ's own; survives Redis restarts; takes jobs
+    through the queues' intermediate lists (`ReliableQueue`)."""
+
+    queue_class = ReliableQueue
     stopped_by_signal = False
     max_connection_wait_time = 30.0  # RQ's own reconnect backoff while dequeuing, capped like ours
+
+    def prepare_job_execution(self, job, remove_from_intermediate_queue: bool = False) -> None:
+        """The horse marks the job started and takes it out of the intermediate list in one Redis transaction
+        (RQ does the second only for a worker on one queue, the only case where it used the list)."""
+        super().prepare_job_execution(job, remove_from_intermediate_queue=True)
 
     def main_work_horse(self, job, queue):
         with self.app.app_context():
@@ -184,7 +223,7 @@ scheduler of one that was killed: until then, retries of failed jobs wait."""
 
 def build_worker(app: Flask, worker_class: type = AppWorker, queues: tuple[str, ...] = QUEUES):
     connection = app.extensions["redis"]
-    queues = [get_queue(name, app) for name in queues]
+    queues = [get_queue(name, app, worker_class.queue_class) for name in queues]
     worker = worker_class(queues, connection=connection, maintenance_interval=MAINTENANCE_EVERY)
     worker.app = app
     return worker
