@@ -281,6 +281,45 @@ def emails_by_address(mail_dir: Path) -> Counter:
     return sent
 
 
+def show_logs(work: Path, lines: int = 15) -> None:
+    """The last warnings and errors of each process (a CI run keeps no other trace of them)."""
+    for log in sorted(work.glob("*.log")):
+        worrying = [line for line in log.read_text(errors="replace").splitlines() if '"level": "INFO"' not in line]
+        print(f"\n--- {log.name}: last {lines} of {len(worrying)} lines that are not INFO")
+        for line in worrying[-lines:]:
+            print(f"  {line[:400]}")
+
+
+def email_trail(database_url: str, client: redis.Redis, mail_dir: Path, tally: Tally) -> None:
+    """Where acknowledged emails went missing: per address, the requests answered, the verification links
+    committed (one per request that committed), and the emails written; then RQ's record of every job whose email
+    was not written (its status, retries left, last error)."""
+    sent = emails_by_address(mail_dir)
+    with psycopg.connect(database_url) as conn:
+        committed = dict(
+            conn.execute(
+                "SELECT u.email, count(*) FROM one_time_tokens t JOIN users u ON u.id = t.user_id"
+                " WHERE t.purpose = 'email_verification' GROUP BY u.email"
+            ).fetchall()
+        )
+    for address in sorted(set(sent) | set(tally.emails_acknowledged)):
+        print(
+            f"  {address}: {tally.emails_acknowledged[address]} acknowledged, {tally.emails_maybe[address]} unknown,"
+            f" {committed.get(address, 0)} committed, {sent[address]} sent"
+        )
+    written = {path.stem.removesuffix("_stride") for path in mail_dir.glob("*.eml")}
+    for key in client.scan_iter("rq:job:outbox-*", count=1000):
+        job_id = key.decode().removeprefix("rq:job:")
+        if ":" in job_id or job_id in written:
+            continue
+        fields = client.hgetall(key)
+        status, retries = fields.get(b"status", b"?").decode(), fields.get(b"retries_left", b"-").decode()
+        print(
+            f"  job {job_id} without an email: status {status}, retries left {retries},"
+            f" error {fields.get(b'exc_info', b'')[-200:]!r}"
+        )
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="stride-soak-"))
@@ -362,12 +401,17 @@ def main(argv=None) -> int:
             ("the outbox and the queues drained", drained(postgres.url, client)),
         ]
         print("left at the end:", backlog(postgres.url, client))
+        if missing:
+            with suppress(redis.RedisError, psycopg.Error):
+                email_trail(postgres.url, client, mail_dir, tally)
         if tally.unexpected:
             print("unexpected answers:", Counter(tally.unexpected))
         print()
         for name, ok in checks:
             print(f"  {'OK  ' if ok else 'FAIL'} {name}")
         failed = [name for name, ok in checks if not ok]
+        if failed:
+            show_logs(work)
         print("\nPASS" if not failed else f"\nFAIL: {', '.join(failed)} (logs in {work})")
         return 1 if failed else 0
 
