@@ -423,6 +423,23 @@ def test_an_smtp_outage_fails_the_job_so_rq_retries_it(mail_app_factory, inbox, 
     assert inbox.messages == []
 
 
+def test_an_email_whose_retries_smtp_refused_all_shows_as_failed_in_jobs_status(mail_app_factory, inbox, run_jobs):
+    app = mail_app_factory(JOBS_RUN_INLINE=False, MAIL_PORT=free_port(), MAIL_TIMEOUT=2)  # nothing listens there
+    make_alice(app)
+    request_reset(app.test_client())
+    with app.app_context():
+        (job,) = get_queue("high").get_jobs()
+        job.retries_left = 0  # its earlier tries were refused too
+        job.save()
+
+    run_jobs(app, "CRITICAL")
+
+    status = app.test_cli_runner().invoke(args=["jobs", "status"]).output
+    assert "queue high     queued=0 started=0 scheduled=0 failed=1" in status
+    assert f"failed {job.id}: app.jobs.auth.send_password_reset ConnectionRefusedError" in status
+    assert inbox.messages == []
+
+
 def test_unknown_addresses_queue_the_same_job_as_known_ones(mail_app_factory, inbox):
     app = mail_app_factory(JOBS_RUN_INLINE=False)
     make_alice(app)
