@@ -58,6 +58,7 @@ class Config:
     FRONTEND_URL = env("FRONTEND_URL", "http://localhost:3000")
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     TRUST_PROXY_HOPS = env_int("TRUST_PROXY_HOPS", 0)
+    METRICS_TOKEN = env("METRICS_TOKEN")  # /metrics wants it as a Bearer token; unset: answered to this machine only
 
     # flask-smorest / OpenAPI
     API_TITLE = "Stride API"

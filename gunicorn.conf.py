@@ -26,3 +26,25 @@ access_log_format = (
     if _format == "text"  # the request id is already in the line's [brackets]
     else "%(m)s %(U)s %(s)s request_id=%({x-request-id}o)s"
 )
+
+# Metrics (app/metrics.py): each worker process counts into files in one folder, which a scrape of any of them
+# adds up. PROMETHEUS_MULTIPROC_DIR names it; else a fresh one per gunicorn, emptied of an earlier run's files.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="stride-metrics-")
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    """A worker that ended: its live gauges (connected sockets) stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

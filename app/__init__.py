@@ -37,8 +37,10 @@ def create_app(config: str | Config | None = None, **overrides) -> Flask:
     from app.http import register_request_hooks
     from app.input_guard import register_input_guard
     from app.logs import configure_logging
+    from app.metrics import register_metrics
 
     configure_logging(app)
+    register_metrics(app)  # first: its clock starts before, and its count ends after, every other hook
     register_request_hooks(app)  # before the extensions: its after-request hook then runs last
     register_input_guard(app)  # before the limiter's key functions, the JWT checks and webargs read input
     register_socket_handlers(app)  # before socketio.init_app, which copies the handlers into each new server

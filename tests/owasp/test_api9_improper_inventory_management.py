@@ -13,10 +13,12 @@ from app.blueprints import API_PREFIX, DOMAINS
 
 API = "/api/v1"
 METHODS = ("get", "put", "post", "patch", "delete")
-# The routes outside /api/v1, each on purpose: probes for load balancers, the JWKS where verifiers look, the assets.
+# The routes outside /api/v1, each on purpose: probes for load balancers, the JWKS where verifiers look, the assets,
+# and the metrics where Prometheus looks.
 OUTSIDE_THE_VERSION = {
     ("/health", "GET"),
     ("/ready", "GET"),
+    ("/metrics", "GET"),
     ("/.well-known/jwks.json", "GET"),
     ("/static/<path:filename>", "GET"),
 }
@@ -26,6 +28,7 @@ DOCS_ENDPOINTS = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "api-d
 PUBLIC_OPERATIONS = {
     ("GET", "/health"),
     ("GET", "/ready"),
+    ("GET", "/metrics"),  # its own token (METRICS_TOKEN), else this machine only
     ("GET", "/.well-known/jwks.json"),
     ("POST", "/api/v1/register/"),
     ("POST", "/api/v1/login/"),

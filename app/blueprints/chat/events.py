@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import metrics
 from app.blueprints.chat.schemas import ChatMessageSchema, SocketJoinSchema, SocketMessageSchema, SocketReadSchema
 from app.errors import DomainError, error_body, outage_service, unavailable
 from app.extensions import db, limiter, socketio
@@ -48,6 +49,7 @@ def on_connect(auth=None):
         join_room(realtime.user_room(user.id))
         realtime.track_socket(request.sid, claims["sid"], CHAT)
         realtime.mark_present(user.id, request.sid)
+        metrics.socket_connected(CHAT)
     except (RedisError, SQLAlchemyError) as error:
         service = outage_service(error)
         if service is None:
@@ -59,6 +61,7 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect", namespace=CHAT)
 def on_disconnect(*_reason):
+    metrics.socket_disconnected(CHAT)
     user_id = session.get("chat_user_id")
     try:
         realtime.forget_socket(request.sid, CHAT)

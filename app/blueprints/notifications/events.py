@@ -4,6 +4,7 @@ from flask import request
 from flask_socketio import emit, join_room
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
+from app import metrics
 from app.extensions import db, socketio
 from app.integrations import realtime
 from app.security import socket_identity
@@ -24,9 +25,11 @@ def on_connect(auth=None):
     join_room(realtime.EVERYONE)
     realtime.track_socket(request.sid, claims["sid"])
     emit("unread_count", {"count": notifications.unread_count(user)})
+    metrics.socket_connected(realtime.NOTIFICATIONS)
     db.session.remove()  # the connection outlives this handler; hold no database session
 
 
 @socketio.on("disconnect", namespace=realtime.NOTIFICATIONS)
 def on_disconnect(*_reason):
+    metrics.socket_disconnected(realtime.NOTIFICATIONS)
     realtime.forget_socket(request.sid)
