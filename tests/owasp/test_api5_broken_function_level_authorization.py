@@ -56,6 +56,7 @@ PUBLIC_FUNCTIONS = {
     ("/api/v1/redoc", "GET"),
     ("/health", "GET"),
     ("/ready", "GET"),
+    ("/metrics", "GET"),  # guarded by its own token (METRICS_TOKEN), else answered to this machine only
 }
 
 
