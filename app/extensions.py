@@ -64,8 +64,28 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": AfterCommitSession}
 migrate = Migrate(render_as_batch=True, compare_type=True)
 jwt = JWTManager()
 cors = CORS()
+
+
+class StrideLimiter(Limiter):
+    """flask-limiter whose `limit`/`shared_limit` decorators add to the default limit instead of replacing it.
+
+    Every endpoint keeps RATELIMIT_DEFAULT per address; a decorated limit (per person, per account) comes on top.
+    It also keeps the default on a view's other methods: flask-limiter applies a decorated method's limit inside
+    the method, and once such a method has run it stops applying the default to its whole endpoint ("endpoint
+    hints", kept for the life of the process) unless every decorated limit there sets override_defaults=False.
+    Otherwise `GET /conversations/` would go unlimited after the first `POST /conversations/`."""
+
+    def limit(self, limit_value, **options):
+        options.setdefault("override_defaults", False)
+        return super().limit(limit_value, **options)
+
+    def shared_limit(self, limit_value, scope, **options):
+        options.setdefault("override_defaults", False)
+        return super().shared_limit(limit_value, scope, **options)
+
+
 # The default limit is read per request, so every app (and every test's app) applies its own setting.
-limiter = Limiter(key_func=get_remote_address, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
+limiter = StrideLimiter(key_func=get_remote_address, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
 api = StrideApi(limiter=limiter)  # completes the OpenAPI document from the views (app/openapi.py)
 socketio = SocketIO()
 redis_store = RedisConnection()

@@ -151,7 +151,7 @@ def test_metrics_are_documented_and_never_rate_limited(app_factory, make_user):
     assert operation["summary"] and "text/plain" in operation["responses"]["200"]["content"]
     assert {"401", "404"} <= set(operation["responses"])
     make_user(username="alice")
-    assert login(client, "alice")  # the login's own limit, not the default, applies to it
+    assert login(client, "alice")  # the default counts against it too, but /metrics did not use it up
 
 
 @pytest.mark.timeout(120)

@@ -14,6 +14,7 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+import config
 from app.blueprints.search.schemas import RESULTS
 from app.pages import PAGES_REACH
 from app.services.search import RANKED_POSTS
@@ -290,3 +291,60 @@ def test_a_limit_per_person_follows_the_person_not_the_address(app_factory, make
     refused(limited, 429)
     assert int(limited.headers["Retry-After"]) > 0
     assert post(bob).status_code == 201  # same address, another person
+
+
+def _rate_settings() -> dict[str, str]:
+    """Every rate the config knows (RATELIMIT_DEFAULT, _LOGIN, _POSTS, …), each set to one per minute."""
+    return {
+        name: "1 per minute"
+        for name in dir(config.Config)
+        if name.startswith("RATELIMIT_") and re.fullmatch(r"\d+ per .*", str(getattr(config.Config, name)))
+    }
+
+
+def fill(part: re.Match) -> str:
+    """A path variable's value: 1, or the first choice of an `any(...)` part."""
+    choices = re.match(r"<any\(([^,)]+)", part.group(0))
+    return choices.group(1).strip() if choices else "1"
+
+
+# Routes no limit applies to, on purpose (tests/test_server_limits.py and tests/telegram check them otherwise).
+UNLIMITED = {"/api/v1/telegram/webhook/<string:secret>": "Telegram's calls, authenticated by a secret in the path"}
+
+
+def test_every_endpoint_is_rate_limited(app_factory, make_user):
+    """With every rate set to one per minute, each route's second call is a 429 in the one error shape,
+    whatever the caller is allowed to do there (the limit is checked before the route answers).
+
+    Checked as in a server that has been up a while: flask-limiter learns that a view method carries its own
+    limit only when that method first runs, and then changes how it limits the view's other methods
+    (app/extensions.py). So every method of every route is called once first, by another person from another
+    address at the usual rates."""
+    app = app_factory(RATELIMIT_ENABLED=True)
+    make_user(username="alice")
+    make_user(username="bob")
+    rules = sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/") and rule.rule not in UNLIMITED),
+        key=lambda rule: rule.rule in ("/api/v1/logout/", "/api/v1/logout-all/"),  # they end the session: last
+    )
+    assert len(rules) > 100
+
+    earlier = app.test_client()
+    earlier.environ_base["REMOTE_ADDR"] = "192.0.2.1"
+    bob = bearer(login(earlier, "bob")["access_token"])
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            earlier.open(re.sub(r"<[^>]+>", fill, rule.rule), method=method, json={}, headers=bob)
+
+    client = app.test_client()
+    headers = bearer(login(client, "alice")["access_token"])
+    app.config.update(_rate_settings())  # rates are read per request: the calls above had the usual ones
+    unlimited = []
+    for rule in rules:
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        url = re.sub(r"<[^>]+>", fill, rule.rule)
+        answers = [client.open(url, method=method, json={}, headers=headers) for _ in range(2)]
+        if answers[1].status_code != 429 or (answers[1].json or {}).get("code") != 429:
+            unlimited.append((method, rule.rule, [a.status_code for a in answers]))
+
+    assert unlimited == []
