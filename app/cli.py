@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 from rq import Queue
-from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.registry import FailedJobRegistry
 from rq.worker import Worker
 
 from app.blueprints.auth.schemas import RegisterSchema
@@ -20,7 +20,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Role
 from app.models.base import utcnow
-from app.queueing import QUEUES, JobName, JobRequest, enqueue_now, outbox_lag
+from app.queueing import QUEUES, JobName, JobRequest, enqueue_now, job_counts, outbox_lag
 from app.services import auth, challenges, exercises, stats, users
 
 log = logging.getLogger(__name__)
@@ -278,10 +278,7 @@ def jobs_status() -> None:
     for name in QUEUES:
         queue = Queue(name, connection=connection)
         failed = FailedJobRegistry(queue=queue)
-        click.echo(
-            f"queue {name:8} queued={queue.count} started={StartedJobRegistry(queue=queue).count} "
-            f"scheduled={ScheduledJobRegistry(queue=queue).count} failed={failed.count}"
-        )
+        click.echo(f"queue {name:8} " + " ".join(f"{state}={count}" for state, count in job_counts(name).items()))
         for job_id in failed.get_job_ids()[:10]:
             job = queue.fetch_job(job_id)
             reason = (job.latest_result().exc_string or "").strip().splitlines()[-1:] if job else ["(gone)"]

@@ -16,7 +16,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from redis.exceptions import RedisError
-from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
@@ -59,7 +58,7 @@ def register_metrics(app: Flask) -> None:
     @app.after_request
     def _count(response):
         started = g.pop("metrics_started", None)
-        if started is None:  # answered before the hooks ran (a request the input guard refused)
+        if started is None:  # a before-request hook registered ahead of ours answered
             return response
         method = request.method if request.method in METHODS else "other"
         route = request.url_rule.rule if request.url_rule is not None else "unmatched"
@@ -103,20 +102,13 @@ class _Backlog:
 
     def collect(self):
         from app.extensions import db
-        from app.queueing import QUEUES, get_queue, outbox_lag
+        from app.queueing import QUEUES, job_counts, outbox_lag
 
         up = GaugeMetricFamily("stride_dependency_up", "Whether a dependency answered this scrape.", labels=["name"])
         try:
             jobs = GaugeMetricFamily("stride_jobs", "Jobs per queue and state.", labels=["queue", "state"])
             for name in QUEUES:
-                queue = get_queue(name)
-                states = {
-                    "queued": queue.count,
-                    "started": StartedJobRegistry(queue=queue).count,
-                    "scheduled": ScheduledJobRegistry(queue=queue).count,
-                    "failed": FailedJobRegistry(queue=queue).count,
-                }
-                for state, count in states.items():
+                for state, count in job_counts(name).items():
                     jobs.add_metric([name, state], count)
             yield jobs
             up.add_metric(["redis"], 1)

@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import func, inspect, select
 
 from app.extensions import db
@@ -108,6 +109,17 @@ def get_queue(name: str = "default", app: Flask | None = None, queue_class: type
         is_async=not app.config["JOBS_RUN_INLINE"],
         default_timeout=app.config["JOB_DEFAULT_TIMEOUT"],
     )
+
+
+def job_counts(name: str, app: Flask | None = None) -> dict[str, int]:
+    """How many jobs a queue holds in each state: waiting, running, waiting to retry, failed."""
+    queue = get_queue(name, app)
+    return {
+        "queued": queue.count,
+        "started": StartedJobRegistry(queue=queue).count,
+        "scheduled": ScheduledJobRegistry(queue=queue).count,
+        "failed": FailedJobRegistry(queue=queue).count,
+    }
 
 
 @dataclass
